@@ -1,0 +1,82 @@
+"""Which class models which (apiVersion, kind), and parsing wire objects into them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import PrivateAttr, ValidationError
+
+from aigw_sdk.models.aigateway_types import (
+    AIGatewayRoute,
+    AIGatewayRouteV1alpha1,
+    AIServiceBackend,
+    AIServiceBackendV1alpha1,
+    BackendSecurityPolicy,
+    BackendSecurityPolicyV1alpha1,
+)
+from aigw_sdk.models.base import GenericResource, Resource
+from aigw_sdk.models.core import Secret
+from aigw_sdk.models.envoy_gateway import Backend, BackendTrafficPolicy
+from aigw_sdk.models.gateway_api import BackendTLSPolicy, Gateway, GatewayClass
+
+RESOURCE_CLASSES: tuple[type[Resource], ...] = (
+    AIGatewayRoute,
+    AIGatewayRouteV1alpha1,
+    AIServiceBackend,
+    AIServiceBackendV1alpha1,
+    BackendSecurityPolicy,
+    BackendSecurityPolicyV1alpha1,
+    Backend,
+    BackendTrafficPolicy,
+    BackendTLSPolicy,
+    Gateway,
+    GatewayClass,
+    Secret,
+)
+_BY_TYPE: dict[tuple[str, str], type[Resource]] = {
+    (cls.api_version_of(), cls.kind_name()): cls for cls in RESOURCE_CLASSES
+}
+
+
+def class_for(api_version: str, kind: str) -> type[Resource] | None:
+    """The model class of an apiVersion/kind, or None for kinds the SDK does not model."""
+    return _BY_TYPE.get((api_version, kind))
+
+
+class ParseFailure(GenericResource):
+    """An object of a modelled kind whose fields did not fit the model.
+
+    It is kept verbatim so validation can report every problem with the API server's wording.
+    """
+
+    _error: ValidationError | None = PrivateAttr(None)
+    _model: type[Resource] | None = PrivateAttr(None)
+
+    @property
+    def error(self) -> ValidationError | None:
+        """Why the object did not fit its model."""
+        return self._error
+
+    @property
+    def model_class(self) -> type[Resource] | None:
+        """The class that models this kind."""
+        return self._model
+
+
+def parse_resource(data: dict[str, Any]) -> Resource:
+    """A typed resource for modelled kinds; a verbatim :class:`GenericResource` otherwise.
+
+    An object of a modelled kind that does not fit its model (a missing required field, a wrong
+    type, an unknown field) comes back as a :class:`ParseFailure` carrying the pydantic error, so
+    that a bundle can still be loaded and validated as a whole.
+    """
+    cls = class_for(str(data.get("apiVersion", "")), str(data.get("kind", "")))
+    if cls is None:
+        return GenericResource.from_wire(data)
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        failure = ParseFailure.from_wire(data)
+        failure._error = exc
+        failure._model = cls
+        return failure

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 from aigw_sdk.errors import BundleInvalidError
 from aigw_sdk.models.base import Resource
 from aigw_sdk.models.registry import parse_resource
-from aigw_sdk.serialization.yaml import dump_documents, parse_documents, read_source
+from aigw_sdk.serialization.yaml import dump_documents, parse_documents, read_sources
 from aigw_sdk.serialization.yaml import substitute_env as _substitute
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Bundle:
             if not isinstance(resource, Resource):
                 raise TypeError(f"Bundle holds Resource objects, not {type(resource).__name__}")
             for index, existing in enumerate(self._resources):
-                if existing.key == resource.key:
+                if resource.kind and resource.name and existing.key == resource.key:
                     self._resources[index] = resource
                     break
             else:
@@ -90,9 +90,16 @@ class Bundle:
     # -- checking -------------------------------------------------------------------------------
     def validate(self) -> list[ValidationIssue]:
         """Every problem at once: OpenAPI limits, CEL rules and cross-object checks."""
+        from aigw_sdk.validation.issues import ValidationIssue
         from aigw_sdk.validation.validator import validate_resources
 
-        return validate_resources(self._resources)
+        untyped = [
+            ValidationIssue("error", r.kind, r.name, r.namespace, field, "Required value")
+            for r in self._resources
+            for field, value in (("apiVersion", r.api_version), ("kind", r.kind))
+            if not value
+        ]
+        return untyped + validate_resources([r for r in self._resources if r.kind])
 
     def errors(self) -> list[ValidationIssue]:
         """Only the issues of severity ``error``."""
@@ -144,7 +151,7 @@ def load_yaml(
     substitute_env: bool = False,
     env: dict[str, str] | None = None,
 ) -> Bundle:
-    """Load one or more YAML files or texts (multi-document) into a :class:`Bundle`.
+    """Load YAML files, directories or texts (multi-document) into one :class:`Bundle`.
 
     ``substitute_env=True`` expands ``${VAR}`` / ``${VAR:=default}`` first, as ``aigw run`` does.
     Syntax errors raise :class:`~aigw_sdk.errors.BundleLoadError` naming file and line. Objects
@@ -155,8 +162,7 @@ def load_yaml(
         raise TypeError("load_yaml() needs a path or YAML text")
     bundle = Bundle()
     for source in sources:
-        text, name = read_source(source)
-        if substitute_env:
-            text = _substitute(text, env)
-        bundle.add(*(parse_resource(doc) for doc in parse_documents(text, source=name)))
+        for text, name in read_sources(source):
+            expanded = _substitute(text, env) if substitute_env else text
+            bundle.add(*(parse_resource(doc) for doc in parse_documents(expanded, source=name)))
     return bundle

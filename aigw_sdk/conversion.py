@@ -8,9 +8,7 @@ would lose either.
 
 from __future__ import annotations
 
-import warnings
-
-from aigw_sdk.errors import AIGWError, APIDeprecationWarning
+from aigw_sdk.errors import AIGWError
 from aigw_sdk.models.base import GenericResource, Resource
 from aigw_sdk.models.registry import class_for, parse_resource
 
@@ -35,9 +33,7 @@ def convert_resource(resource: Resource, to: str) -> Resource:
     data["apiVersion"] = f"{GROUP}/{to}"
     if class_for(data["apiVersion"], resource.kind) is None:
         return GenericResource.from_wire(data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", APIDeprecationWarning)
-        return parse_resource(data)
+    return parse_resource(data)  # v1alpha1 objects warn, as the API server does
 
 
 def _check_lossless_to_v1alpha1(kind: str, name: str, data: dict[str, object]) -> None:

@@ -72,26 +72,41 @@ def parse_documents(text: str, *, source: str = "<string>") -> list[dict[str, An
         if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
             out.extend(item for item in doc["items"] if isinstance(item, dict))
             continue
-        for key in ("apiVersion", "kind"):
-            if not isinstance(doc.get(key), str) or not doc[key]:
-                raise BundleLoadError(f"{source}: document {index + 1}: {key}: Required value")
+        # Documents without apiVersion/kind (Helm values, compose files) are kept verbatim;
+        # validation reports them, so nothing in a file is silently dropped.
         out.append(doc)
     return out
 
 
-def read_source(path_or_text: str | Path) -> tuple[str, str]:
-    """(text, source name): a Path or an existing file name is read, anything else is YAML text."""
-    if isinstance(path_or_text, Path) or (
-        "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
-    ):
-        path = Path(path_or_text)
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise BundleLoadError(f"{path}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise BundleLoadError(f"{path}: not UTF-8 text") from None
-    return str(path_or_text), "<string>"
+def read_sources(path_or_text: str | Path) -> list[tuple[str, str]]:
+    """[(text, source name)]: a file is read, a directory gives its *.yaml / *.yml files in name
+    order (like ``kubectl apply -f DIR``), and a string that names no path is YAML text."""
+    if not _is_path(path_or_text):
+        return [(str(path_or_text), "<string>")]
+    path = Path(path_or_text)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise BundleLoadError(f"{path}: no *.yaml or *.yml files in this directory")
+        return [(_read(p), str(p)) for p in files]
+    return [(_read(path), str(path))]
+
+
+def _is_path(value: str | Path) -> bool:
+    if isinstance(value, Path):
+        return True
+    if "\n" in value or len(value) > 4096:
+        return False
+    return Path(value).exists() or value.endswith((".yaml", ".yml", ".json"))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BundleLoadError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise BundleLoadError(f"{path}: not UTF-8 text") from None
 
 
 class _Dumper(yaml.SafeDumper):

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up a virtualenv with every extra and run all checks: ruff, mypy --strict, the test suite
+# (unit, loopback end-to-end, cluster against the test API server) and the notebooks under nbval.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+
+# The browser test drives Debian's chromium through Playwright (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium for the notebook browser test..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "chromium could not be installed: the browser test will be skipped"
+fi
+
+.venv/bin/ruff check aigw_sdk gateway tests tools bench
+.venv/bin/ruff format --check aigw_sdk gateway tests tools bench
+.venv/bin/mypy --strict aigw_sdk gateway
+.venv/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
+  --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"

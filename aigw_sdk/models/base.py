@@ -67,8 +67,8 @@ class SchemaModel(BaseModel):
     _node_limits: ClassVar[Limits] = Limits()
 
     def to_dict(self) -> dict[str, Any]:
-        """The wire form: camelCase keys, only the fields that were set."""
-        return self.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        """The wire form: camelCase keys, only the fields that were set (None means absent)."""
+        return self.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
 
 
 class Condition(SchemaModel):

@@ -1,0 +1,1 @@
+"""Tests of the upstream simulator and gateway.serving."""

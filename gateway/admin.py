@@ -1,0 +1,125 @@
+"""The admin ASGI app: /health, /metrics (Prometheus text), /config (GET redacted, PUT reload).
+
+`PUT /config` takes the same multi-document YAML as the command line, validates the whole bundle
+with the SDK and compiles it; only when both succeed does it replace the data plane's config
+reference, so a bad bundle changes nothing and requests in flight keep the config they started
+with. `/config` needs `Authorization: Bearer <admin token>`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any, Final
+
+import orjson
+
+from aigw_sdk.bundle import load_yaml
+from aigw_sdk.errors import BundleLoadError
+from gateway.config import ConfigError, compile_config
+from gateway.metrics import GenAIMetrics
+from gateway.server import DataPlane
+from gateway.serving import (
+    ClientDisconnected,
+    Receive,
+    RequestBodyTooLarge,
+    Scope,
+    Send,
+    get_header,
+    read_body,
+    send_response,
+)
+
+__all__ = ["AdminApp"]
+
+_LOG: Final = logging.getLogger("gateway.admin")
+_CONFIG_LIMIT: Final = 16 * 1024 * 1024
+_PROMETHEUS: Final = b"text/plain; version=0.0.4; charset=utf-8"
+
+
+def _json(payload: Any) -> bytes:
+    return orjson.dumps(payload)
+
+
+class AdminApp:
+    """Admin endpoints of one gateway process."""
+
+    def __init__(self, plane: DataPlane, metrics: GenAIMetrics, token: str) -> None:
+        self.plane = plane
+        self.metrics = metrics
+        self._token = token.encode()
+
+    def __repr__(self) -> str:
+        return "AdminApp(token='***')"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        method: str = scope["method"]
+        if path == "/health":
+            await send_response(send, 200, b"OK", content_type=b"text/plain")
+        elif path == "/metrics":
+            await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
+        elif path == "/config":
+            if not self._authorized(scope):
+                body = _json({"error": "missing or wrong admin token (Authorization: Bearer …)"})
+                await send_response(send, 401, body, headers=[(b"www-authenticate", b"Bearer")])
+            elif method == "GET":
+                await send_response(send, 200, self._config_body())
+            elif method == "PUT":
+                await self._put_config(receive, send)
+            else:
+                await send_response(send, 405, _json({"error": f"method {method} not allowed"}))
+        else:
+            await send_response(send, 404, _json({"error": f"unknown admin path: {path}"}))
+
+    def _authorized(self, scope: Scope) -> bool:
+        header = get_header(scope, b"authorization") or b""
+        scheme, _, token = header.partition(b" ")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), self._token)
+
+    def _config_body(self) -> bytes:
+        config = self.plane.config
+        return _json({"generation": config.generation, "resources": list(config.documents)})
+
+    async def _put_config(self, receive: Receive, send: Send) -> None:
+        try:
+            raw = await read_body(receive, limit=_CONFIG_LIMIT)
+        except RequestBodyTooLarge as exc:
+            await send_response(send, 413, _json({"error": str(exc)}))
+            return
+        except ClientDisconnected:
+            return
+        try:
+            bundle = load_yaml(raw.decode("utf-8"), substitute_env=True)
+        except (BundleLoadError, UnicodeDecodeError) as exc:
+            await send_response(send, 400, _json({"error": f"invalid YAML: {exc}"}))
+            return
+        issues = bundle.validate()
+        errors = [issue for issue in issues if issue.severity == "error"]
+        if errors:
+            body = {"error": "the bundle is invalid; nothing changed", "issues": [
+                issue.to_dict() for issue in errors
+            ]}  # fmt: skip
+            await send_response(send, 422, _json(body))
+            return
+        current = self.plane.config
+        try:
+            config = compile_config(bundle, generation=current.generation + 1)
+        except ConfigError as exc:
+            body = {
+                "error": "the bundle cannot be served locally; nothing changed",
+                "issues": [
+                    {"severity": "error", "kind": "", "name": "", "namespace": None, "path": "",
+                     "message": problem}
+                    for problem in exc.problems
+                ],
+            }  # fmt: skip
+            await send_response(send, 422, _json(body))
+            return
+        self.plane.config = config
+        _LOG.info("configuration generation %d applied", config.generation)
+        warnings = [issue.to_dict() for issue in issues if issue.severity == "warning"]
+        payload = {"generation": config.generation, "resources": len(config.documents)}
+        await send_response(send, 200, _json({**payload, "warnings": warnings}))

@@ -1,0 +1,850 @@
+"""Compile a bundle of resources into the immutable `RuntimeConfig` the data plane reads.
+
+Everything that can be decided from the configuration alone is decided here, once: rule
+precedence, header matchers, backend URLs and TLS, credentials, merged mutations, retry policies,
+timeouts and cost programs. The hot path only reads the result. Swapping configuration means
+replacing one reference; requests in flight keep the object they started with.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, Literal
+
+import orjson
+from pydantic import SecretStr
+
+from aigw_sdk.models import (
+    AIGatewayRoute,
+    AIGatewayRouteV1alpha1,
+    AIServiceBackend,
+    AIServiceBackendV1alpha1,
+    Backend,
+    BackendSecurityPolicy,
+    BackendSecurityPolicyV1alpha1,
+    BackendTLSPolicy,
+    BackendTrafficPolicy,
+    Gateway,
+    HTTPBodyMutation,
+    HTTPHeaderMutation,
+    ParseFailure,
+    Resource,
+    Secret,
+)
+from gateway.usage import CostProgram, compile_costs
+
+__all__ = [
+    "MODEL_HEADER",
+    "BackendRef",
+    "BackendTarget",
+    "BodyMutation",
+    "ConfigError",
+    "Credential",
+    "HeaderMatcher",
+    "HeaderMutation",
+    "MatchEntry",
+    "RetryPolicy",
+    "Rule",
+    "RuntimeConfig",
+    "compile_config",
+    "parse_duration",
+]
+
+MODEL_HEADER: Final = "x-ai-eg-model"
+DEFAULT_REQUEST_TIMEOUT: Final = 60.0
+SchemaKind = Literal["Anthropic", "OpenAI"]
+_DURATION_PART = re.compile(r"([0-9]{1,5})(h|ms|m|s)")
+_DURATION_FULL = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
+_UNIT_SECONDS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+# Envoy's provider names for the gen_ai.provider.name attribute (§7).
+_PROVIDER: Final[dict[str, str]] = {"Anthropic": "anthropic", "OpenAI": "openai"}
+_CREDENTIAL_HEADER: Final = {
+    "APIKey": ("authorization", "Bearer "),
+    "AnthropicAPIKey": ("x-api-key", ""),
+    "AzureAPIKey": ("api-key", ""),
+}
+_POLICY_FIELD: Final = {
+    "APIKey": "api_key",
+    "AnthropicAPIKey": "anthropic_api_key",
+    "AzureAPIKey": "azure_api_key",
+}
+# Envoy retry defaults when a BackendTrafficPolicy sets `retry` without these fields.
+_DEFAULT_RETRY_TRIGGERS: Final = frozenset(
+    {"connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"}
+)
+_DEFAULT_RETRY_CODES: Final = frozenset({503})
+_DEFAULT_NUM_RETRIES: Final = 2
+_DEFAULT_BACKOFF_BASE: Final = 0.025
+
+
+class ConfigError(Exception):
+    """The bundle cannot be served locally; `problems` lists every reason, naming each object."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse_duration(value: str, where: str) -> float:
+    """A Gateway API duration (`1h30m`, `500ms`) in seconds."""
+    if not _DURATION_FULL.match(value):
+        raise ValueError(f"{where}: invalid duration {value!r}")
+    return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(value))
+
+
+class Credential:
+    """An upstream credential header; the value is a `SecretStr` and never shown."""
+
+    __slots__ = ("_value", "header")
+
+    def __init__(self, header: str, value: SecretStr) -> None:
+        self.header = header
+        self._value = value
+
+    def header_value(self) -> str:
+        """The value to send (secret)."""
+        return self._value.get_secret_value()
+
+    def __repr__(self) -> str:
+        return f"Credential(header={self.header!r}, value='***')"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMutation:
+    """Headers to set (lower-case name -> value) and to remove, after upstream's merge rules."""
+
+    set: tuple[tuple[str, str], ...] = ()
+    remove: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.set or self.remove)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMutation:
+    """Top-level body fields to remove, then to set (values already decoded from JSON text)."""
+
+    set: tuple[tuple[str, Any], ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.set or self.remove)
+
+    def apply(self, body: dict[str, Any]) -> None:
+        """Mutate `body` in place: removals first, then sets (§1.7)."""
+        for path in self.remove:
+            body.pop(path, None)
+        for path, value in self.set:
+            body[path] = value
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class BackendTarget:
+    """An AIServiceBackend resolved to its endpoint, TLS settings and credential."""
+
+    name: str  # namespace/name
+    schema: SchemaKind
+    provider: str
+    prefix: str  # "/v1" (no trailing slash)
+    base_url: str  # scheme://host:port (Host follows it: upstream's host rewrite)
+    ssl: ssl.SSLContext | Literal[False]
+    server_hostname: str | None
+    credential: Credential | None
+
+    def __repr__(self) -> str:
+        return f"BackendTarget({self.name!r}, {self.schema}, {self.base_url!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class BackendRef:
+    """One backendRef of a rule: where to send, with which model and mutations."""
+
+    target: BackendTarget
+    weight: int
+    priority: int
+    model_name_override: str | None
+    header_mutation: HeaderMutation
+    body_mutation: BodyMutation
+    cel_name: str  # upstream's per-rule backend name, the CEL `backend` variable (§4.5)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """A BackendTrafficPolicy `retry`, resolved with Envoy's defaults."""
+
+    num_retries: int = 0
+    num_attempts_per_priority: int = 0  # 0: every attempt at the first priority
+    triggers: frozenset[str] = frozenset()
+    status_codes: frozenset[int] = frozenset()
+    per_try_timeout: float | None = None
+    backoff_base: float = _DEFAULT_BACKOFF_BASE
+    backoff_max: float = _DEFAULT_BACKOFF_BASE * 10
+
+    def retries_status(self, status: int) -> bool:
+        """Whether an upstream status is retried under this policy."""
+        triggers = self.triggers
+        if "retriable-status-codes" in triggers and status in self.status_codes:
+            return True
+        if "5xx" in triggers and status >= 500:
+            return True
+        return "gateway-error" in triggers and status in (502, 503, 504)
+
+    def retries_connect_failure(self) -> bool:
+        """Whether a failure to connect (incl. TLS handshake) is retried."""
+        return bool(self.triggers & {"connect-failure", "5xx", "gateway-error", "reset"})
+
+    def retries_reset(self) -> bool:
+        """Whether a reset or an attempt timeout before the first byte is retried."""
+        return bool(self.triggers & {"reset", "5xx", "gateway-error"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One AIGatewayRoute rule with everything needed to forward a request."""
+
+    route_name: str  # namespace/name
+    rule_index: int
+    priorities: tuple[tuple[BackendRef, ...], ...]  # weight > 0 refs, by ascending priority
+    request_timeout: float | None  # None: disabled (0s)
+    backend_request_timeout: float | None
+    stream_idle_timeout: float | None
+    retry: RetryPolicy
+    costs: tuple[CostProgram, ...]
+
+    @property
+    def label(self) -> str:
+        """`namespace/name/rule/<i>` for logs."""
+        return f"{self.route_name}/rule/{self.rule_index}"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMatcher:
+    """One header match: exact value or a full-match regular expression."""
+
+    name: str
+    exact: str | None
+    regex: re.Pattern[str] | None
+
+    def matches(self, headers: Mapping[str, str]) -> bool:
+        """Whether the (lower-case keyed) request headers satisfy this match."""
+        value = headers.get(self.name)
+        if value is None:
+            return False
+        if self.regex is not None:
+            return self.regex.fullmatch(value) is not None
+        return value == self.exact
+
+
+@dataclass(frozen=True, slots=True)
+class MatchEntry:
+    """One `matches[]` entry (its headers ANDed) pointing at its rule; entries are pre-sorted."""
+
+    headers: tuple[HeaderMatcher, ...]
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelEntry:
+    id: str
+    created: int
+    owned_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class HostScope:
+    """The rules and `/v1/models` bodies visible under one hostname scope."""
+
+    entries: tuple[MatchEntry, ...]
+    openai_models: bytes
+    anthropic_models: bytes
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RuntimeConfig:
+    """The compiled, immutable configuration of the data plane."""
+
+    default_scope: HostScope
+    exact_hosts: Mapping[str, HostScope] = field(default_factory=dict)
+    wildcard_hosts: tuple[tuple[str, HostScope], ...] = ()  # (".suffix", scope), longest first
+    listen_port: int | None = None
+    documents: tuple[dict[str, Any], ...] = ()  # the source, secrets redacted
+    generation: int = 0
+
+    def __repr__(self) -> str:
+        return f"RuntimeConfig(generation={self.generation}, documents={len(self.documents)})"
+
+    @property
+    def has_hostnames(self) -> bool:
+        """Whether any route restricts hostnames (else Host is never looked at)."""
+        return bool(self.exact_hosts or self.wildcard_hosts)
+
+    def scope_for(self, host: str | None) -> HostScope:
+        """The scope of a Host: exact hostname, else longest wildcard, else routes without any."""
+        if host is None or not self.has_hostnames:
+            return self.default_scope
+        host = host.lower()
+        host = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+        scope = self.exact_hosts.get(host)
+        if scope is not None:
+            return scope
+        for suffix, wild in self.wildcard_hosts:
+            if host.endswith(suffix) and len(host) > len(suffix):
+                return wild
+        return self.default_scope
+
+    def with_generation(self, generation: int) -> RuntimeConfig:
+        """The same configuration labelled with a new generation number."""
+        return RuntimeConfig(
+            default_scope=self.default_scope,
+            exact_hosts=self.exact_hosts,
+            wildcard_hosts=self.wildcard_hosts,
+            listen_port=self.listen_port,
+            documents=self.documents,
+            generation=generation,
+        )
+
+
+# -- compilation -----------------------------------------------------------------------------------
+
+
+def _ns(resource: Resource) -> str:
+    return resource.namespace or "default"
+
+
+def _ident(resource: Resource) -> str:
+    return f"{resource.kind} {_ns(resource)}/{resource.name}"
+
+
+class _Compiler:
+    """Resolves references across the bundle, collecting every problem before failing."""
+
+    def __init__(self, resources: list[Resource]) -> None:
+        self.problems: list[str] = []
+        self.routes: list[AIGatewayRoute | AIGatewayRouteV1alpha1] = []
+        self.services: dict[tuple[str, str], AIServiceBackend | AIServiceBackendV1alpha1] = {}
+        self.backends: dict[tuple[str, str], Backend] = {}
+        self.secrets: dict[tuple[str, str], Secret] = {}
+        self.tls: dict[tuple[str, str], BackendTLSPolicy] = {}
+        self.policies: dict[tuple[str, str], BackendSecurityPolicy | BackendSecurityPolicyV1alpha1]
+        self.policies = {}
+        self.traffic: dict[tuple[str, str], BackendTrafficPolicy] = {}
+        self.gateway_traffic: dict[tuple[str, str], BackendTrafficPolicy] = {}
+        self.gateways: list[Gateway] = []
+        self.targets: dict[tuple[str, str], BackendTarget | None] = {}
+        for resource in resources:
+            self._index(resource)
+
+    def _index(self, r: Resource) -> None:
+        key = (_ns(r), r.name)
+        if isinstance(r, ParseFailure):
+            self.problems.append(f"{_ident(r)}: does not fit its schema: {r.error}")
+        elif isinstance(r, AIGatewayRoute | AIGatewayRouteV1alpha1):
+            self.routes.append(r)
+        elif isinstance(r, AIServiceBackend | AIServiceBackendV1alpha1):
+            self.services[key] = r
+        elif isinstance(r, Backend):
+            self.backends[key] = r
+        elif isinstance(r, Secret):
+            self.secrets[key] = r
+        elif isinstance(r, Gateway):
+            self.gateways.append(r)
+        elif isinstance(r, BackendTLSPolicy):
+            for ref in r.spec.target_refs:
+                if ref.kind == "Backend":
+                    self.tls[(_ns(r), ref.name)] = r
+        elif isinstance(r, BackendSecurityPolicy | BackendSecurityPolicyV1alpha1):
+            self._index_security(r)
+        elif isinstance(r, BackendTrafficPolicy):
+            refs = list(r.spec.target_refs or [])
+            if r.spec.target_ref is not None:
+                refs.append(r.spec.target_ref)
+            for ref in refs:
+                if ref.kind == "HTTPRoute":
+                    self.traffic[(_ns(r), ref.name)] = r
+                elif ref.kind == "Gateway":
+                    self.gateway_traffic[(_ns(r), ref.name)] = r
+
+    def _index_security(self, r: BackendSecurityPolicy | BackendSecurityPolicyV1alpha1) -> None:
+        spec = r.spec
+        if spec is None:
+            self.problems.append(f"{_ident(r)}: spec is required")
+            return
+        if spec.type not in _CREDENTIAL_HEADER:
+            self.problems.append(
+                f"{_ident(r)}: type {spec.type} is not yet supported by the local gateway "
+                "(supported: APIKey, AnthropicAPIKey, AzureAPIKey; AWS SigV4 and GCP follow later)"
+            )
+            return
+        if getattr(spec, "credential_override", None) is not None:
+            self.problems.append(
+                f"{_ident(r)}: credentialOverride is not yet supported by the local gateway"
+            )
+            return
+        for ref in spec.target_refs or []:
+            if ref.kind != "AIServiceBackend":
+                self.problems.append(
+                    f"{_ident(r)}: targetRefs {ref.kind}/{ref.name}: only AIServiceBackend "
+                    "targets are supported by the local gateway"
+                )
+                continue
+            key = (_ns(r), ref.name)
+            if key in self.policies:
+                self.problems.append(
+                    f"{_ident(r)}: AIServiceBackend {key[0]}/{key[1]} already has "
+                    f"BackendSecurityPolicy {self.policies[key].name!r}"
+                )
+            self.policies[key] = r
+
+    # -- backends --------------------------------------------------------------------------------
+
+    def target(self, namespace: str, name: str, where: str) -> BackendTarget | None:
+        key = (namespace, name)
+        if key not in self.targets:
+            service = self.services.get(key)
+            if service is None:
+                self.problems.append(f"{where}: AIServiceBackend {namespace}/{name} not found")
+                self.targets[key] = None
+            else:
+                self.targets[key] = self._resolve_service(service)
+        return self.targets[key]
+
+    def _resolve_service(
+        self, service: AIServiceBackend | AIServiceBackendV1alpha1
+    ) -> BackendTarget | None:
+        where = _ident(service)
+        spec = service.spec
+        if spec is None:
+            self.problems.append(f"{where}: spec is required")
+            return None
+        schema = spec.schema_.name
+        if schema not in _PROVIDER:
+            self.problems.append(
+                f"{where}: spec.schema.name {schema} is not yet supported by the local gateway "
+                "(supported: Anthropic, OpenAI)"
+            )
+            return None
+        ref = spec.backend_ref
+        if (ref.kind or "Service") != "Backend":
+            self.problems.append(
+                f"{where}: spec.backendRef: only Envoy Gateway Backend references are supported "
+                f"locally, not kind {ref.kind or 'Service'}"
+            )
+            return None
+        backend_ns = ref.namespace or _ns(service)
+        backend = self.backends.get((backend_ns, ref.name))
+        if backend is None:
+            self.problems.append(
+                f"{where}: spec.backendRef: Backend {backend_ns}/{ref.name} not found"
+            )
+            return None
+        endpoint = self._endpoint(backend)
+        if endpoint is None:
+            return None
+        host, port = endpoint
+        tls_policy = self.tls.get((backend_ns, ref.name))
+        context: ssl.SSLContext | Literal[False] = False
+        server_hostname: str | None = None
+        if tls_policy is not None:
+            validation = tls_policy.spec.validation
+            if validation.ca_certificate_refs:
+                self.problems.append(
+                    f"{_ident(tls_policy)}: validation.caCertificateRefs is not yet supported by "
+                    "the local gateway (use wellKnownCACertificates: System)"
+                )
+            context = ssl.create_default_context()
+            server_hostname = validation.hostname
+        scheme = "https" if tls_policy is not None else "http"
+        url_host = f"[{host}]" if ":" in host else host
+        prefix = "/" + (spec.schema_.prefix or "v1").strip("/")
+        return BackendTarget(
+            name=f"{_ns(service)}/{service.name}",
+            schema=schema,  # type: ignore[arg-type]  # narrowed by the _PROVIDER check above
+            provider=_PROVIDER[schema],
+            prefix="" if prefix == "/" else prefix,
+            base_url=f"{scheme}://{url_host}:{port}",
+            ssl=context,
+            server_hostname=server_hostname,
+            credential=self._credential(service),
+        )
+
+    def _endpoint(self, backend: Backend) -> tuple[str, int] | None:
+        endpoints = backend.spec.endpoints or []
+        for endpoint in endpoints:
+            if endpoint.fqdn is not None:
+                return endpoint.fqdn.hostname, endpoint.fqdn.port
+            if endpoint.ip is not None:
+                return endpoint.ip.address, endpoint.ip.port
+        what = "unix socket endpoints are not supported locally" if endpoints else "no endpoints"
+        self.problems.append(f"{_ident(backend)}: spec.endpoints: {what}")
+        return None
+
+    def _credential(
+        self, service: AIServiceBackend | AIServiceBackendV1alpha1
+    ) -> Credential | None:
+        policy = self.policies.get((_ns(service), service.name))
+        if policy is None or policy.spec is None:
+            return None
+        header, prefix = _CREDENTIAL_HEADER[policy.spec.type]
+        holder = getattr(policy.spec, _POLICY_FIELD[policy.spec.type])
+        if holder is None:
+            self.problems.append(f"{_ident(policy)}: spec: type {policy.spec.type} needs its block")
+            return None
+        ref = holder.secret_ref
+        secret_ns = ref.namespace or _ns(policy)
+        secret = self.secrets.get((secret_ns, ref.name))
+        if secret is None:
+            self.problems.append(f"{_ident(policy)}: Secret {secret_ns}/{ref.name} not found")
+            return None
+        try:
+            value = secret.value("apiKey")
+        except ValueError as exc:
+            self.problems.append(f"{_ident(secret)}: {exc}")
+            return None
+        if not value:
+            self.problems.append(f"{_ident(secret)}: key apiKey is missing or empty")
+            return None
+        return Credential(header, SecretStr(prefix + value.strip()))
+
+    # -- routes ----------------------------------------------------------------------------------
+
+    def retry_policy(self, route: AIGatewayRoute | AIGatewayRouteV1alpha1) -> RetryPolicy:
+        btp = self.traffic.get((_ns(route), route.name))
+        if btp is None:
+            for parent in (route.spec.parent_refs if route.spec else None) or []:
+                btp = self.gateway_traffic.get((parent.namespace or _ns(route), parent.name))
+                if btp is not None:
+                    break
+        if btp is None or btp.spec.retry is None:
+            return RetryPolicy()
+        retry = btp.spec.retry
+        where = f"{_ident(btp)}: spec.retry"
+        triggers = _DEFAULT_RETRY_TRIGGERS
+        codes = _DEFAULT_RETRY_CODES
+        if retry.retry_on is not None:
+            triggers = frozenset(retry.retry_on.triggers or ())
+            codes = frozenset(retry.retry_on.http_status_codes or ())
+            if codes and not retry.retry_on.triggers:
+                triggers = frozenset({"retriable-status-codes"})
+        per_try: float | None = None
+        base, cap = _DEFAULT_BACKOFF_BASE, _DEFAULT_BACKOFF_BASE * 10
+        try:
+            if retry.per_retry is not None:
+                if retry.per_retry.timeout:
+                    per_try = parse_duration(retry.per_retry.timeout, f"{where}.perRetry.timeout")
+                back_off = retry.per_retry.back_off
+                if back_off is not None and back_off.base_interval:
+                    base = parse_duration(back_off.base_interval, f"{where}.perRetry.backOff")
+                    cap = base * 10
+                if back_off is not None and back_off.max_interval:
+                    cap = parse_duration(back_off.max_interval, f"{where}.perRetry.backOff")
+        except ValueError as exc:
+            self.problems.append(str(exc))
+        return RetryPolicy(
+            num_retries=_DEFAULT_NUM_RETRIES if retry.num_retries is None else retry.num_retries,
+            num_attempts_per_priority=retry.num_attempts_per_priority or 0,
+            triggers=triggers,
+            status_codes=codes,
+            per_try_timeout=per_try,
+            backoff_base=base,
+            backoff_max=max(cap, base),
+        )
+
+    def rules(
+        self, route: AIGatewayRoute | AIGatewayRouteV1alpha1
+    ) -> list[tuple[tuple[HeaderMatcher, ...], Rule, int]]:
+        """(matchers, rule, match index) for every matches[] entry of the route."""
+        out: list[tuple[tuple[HeaderMatcher, ...], Rule, int]] = []
+        spec = route.spec
+        if spec is None:
+            self.problems.append(f"{_ident(route)}: spec is required")
+            return out
+        route_name = f"{_ns(route)}/{route.name}"
+        retry = self.retry_policy(route)
+        try:
+            costs = compile_costs(spec.llm_request_costs or [])
+        except ValueError as exc:
+            self.problems.append(f"{_ident(route)}: spec.llmRequestCosts: {exc}")
+            costs = ()
+        for index, rule in enumerate(spec.rules):
+            where = f"{_ident(route)}: spec.rules[{index}]"
+            compiled = self._rule(route, route_name, index, rule, retry, costs, where)
+            matches = rule.matches or []
+            if not matches:
+                out.append(((), compiled, 0))
+            for match_index, match in enumerate(matches):
+                matchers = tuple(
+                    self._matcher(
+                        h.name, h.type or "Exact", h.value, f"{where}.matches[{match_index}]"
+                    )
+                    for h in match.headers or []
+                )
+                out.append((matchers, compiled, match_index))
+        return out
+
+    def _matcher(self, name: str, kind: str, value: str, where: str) -> HeaderMatcher:
+        if kind == "RegularExpression":
+            try:
+                return HeaderMatcher(name.lower(), None, re.compile(value))
+            except re.error as exc:
+                self.problems.append(f"{where}: invalid regular expression {value!r}: {exc}")
+        return HeaderMatcher(name.lower(), value, None)
+
+    def _rule(
+        self,
+        route: AIGatewayRoute | AIGatewayRouteV1alpha1,
+        route_name: str,
+        index: int,
+        rule: Any,
+        retry: RetryPolicy,
+        costs: tuple[CostProgram, ...],
+        where: str,
+    ) -> Rule:
+        request: float | None = DEFAULT_REQUEST_TIMEOUT
+        backend_request: float | None = None
+        idle: float | None = None
+        try:
+            if rule.timeouts is not None and rule.timeouts.request:
+                request = parse_duration(rule.timeouts.request, f"{where}.timeouts.request") or None
+            if rule.timeouts is not None and rule.timeouts.backend_request:
+                backend_request = (
+                    parse_duration(
+                        rule.timeouts.backend_request, f"{where}.timeouts.backendRequest"
+                    )
+                    or None
+                )
+            if rule.stream_idle_timeout:
+                idle = (
+                    parse_duration(rule.stream_idle_timeout, f"{where}.streamIdleTimeout") or None
+                )
+        except ValueError as exc:
+            self.problems.append(str(exc))
+        by_priority: dict[int, list[BackendRef]] = {}
+        for ref_index, ref in enumerate(rule.backend_refs or []):
+            ref_where = f"{where}.backendRefs[{ref_index}]"
+            if ref.group or ref.kind:
+                self.problems.append(
+                    f"{ref_where}: {ref.kind or ref.group} references are not supported locally"
+                )
+                continue
+            namespace = ref.namespace or _ns(route)
+            target = self.target(namespace, ref.name, ref_where)
+            if target is None:
+                continue
+            weight = 1 if ref.weight is None else ref.weight
+            if weight <= 0:
+                continue
+            service = self.services[(namespace, ref.name)]
+            assert service.spec is not None  # resolved above
+            compiled = BackendRef(
+                target=target,
+                weight=weight,
+                priority=ref.priority or 0,
+                model_name_override=ref.model_name_override or None,
+                header_mutation=merge_header_mutations(
+                    service.spec.header_mutation, ref.header_mutation
+                ),
+                body_mutation=self._body_mutation(
+                    service.spec.body_mutation, ref.body_mutation, ref_where
+                ),
+                cel_name=f"{namespace}/{ref.name}/route/{route.name}/rule/{index}/ref/{ref_index}",
+            )
+            by_priority.setdefault(compiled.priority, []).append(compiled)
+        return Rule(
+            route_name=route_name,
+            rule_index=index,
+            priorities=tuple(tuple(by_priority[p]) for p in sorted(by_priority)),
+            request_timeout=request,
+            backend_request_timeout=backend_request,
+            stream_idle_timeout=idle,
+            retry=retry,
+            costs=costs,
+        )
+
+    def _body_mutation(
+        self, service: HTTPBodyMutation | None, ref: HTTPBodyMutation | None, where: str
+    ) -> BodyMutation:
+        sets: dict[str, Any] = {}
+        removes: list[str] = []
+        for source in (service, ref):  # backendRef last: it wins on the same path
+            if source is None:
+                continue
+            for item in source.set or []:
+                sets[item.path] = _body_value(item.value)
+            for path in source.remove or []:
+                if path not in removes:
+                    removes.append(path)
+        return BodyMutation(set=tuple(sets.items()), remove=tuple(removes))
+
+
+_IGNORED_HEADERS: Final = ("x-envoy-original-path",)
+
+
+def _header_ignored(name: str) -> bool:
+    return name.startswith((":", "x-ai-eg-")) or name in _IGNORED_HEADERS
+
+
+def merge_header_mutations(
+    service: HTTPHeaderMutation | None, ref: HTTPHeaderMutation | None
+) -> HeaderMutation:
+    """Union of both levels; on the same (case-insensitive) name the backendRef level wins."""
+    sets: dict[str, str] = {}
+    removes: set[str] = set()
+    for source in (service, ref):
+        if source is None:
+            continue
+        for item in source.set or []:
+            name = item.name.lower()
+            if not _header_ignored(name):
+                sets[name] = item.value
+        removes.update(n.lower() for n in source.remove or [] if not _header_ignored(n.lower()))
+    return HeaderMutation(set=tuple(sets.items()), remove=frozenset(removes))
+
+
+def _body_value(text: str) -> Any:
+    """Upstream's rule: JSON-looking text is inserted raw (decoded here), other text as a string."""
+    stripped = text.strip()
+    if (
+        stripped[:1] in ('"', "{", "[", "-")
+        or stripped[:1].isdigit()
+        or stripped
+        in (
+            "true",
+            "false",
+            "null",
+        )
+    ):
+        try:
+            return orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            return text
+    return text
+
+
+def _creation_key(route: AIGatewayRoute | AIGatewayRouteV1alpha1) -> float:
+    stamp = route.metadata.creation_timestamp
+    if not stamp:
+        return float("inf")  # not yet created: younger than any stored route
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return float("inf")
+
+
+def _models_bodies(
+    routes: list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]],
+) -> tuple[bytes, bytes]:
+    """`/v1/models` (OpenAI shape) and `/anthropic/v1/models` bodies for these routes (§4.7)."""
+    models: list[_ModelEntry] = []
+    now = int(time.time())
+    for route, created_key in routes:
+        assert route.spec is not None
+        route_created = int(created_key) if created_key != float("inf") else now
+        for rule in route.spec.rules:
+            created = route_created
+            if rule.models_created_at:
+                try:
+                    stamp = rule.models_created_at.replace("Z", "+00:00")
+                    created = int(datetime.fromisoformat(stamp).timestamp())
+                except ValueError:
+                    pass
+            owner = rule.models_owned_by or "Envoy AI Gateway"
+            for match in rule.matches or []:
+                for header in match.headers or []:
+                    exact = (header.type or "Exact") == "Exact"
+                    if header.name.lower() == MODEL_HEADER and exact:
+                        models.append(_ModelEntry(header.value, created, owner))
+    openai = {
+        "data": [
+            {"id": m.id, "created": m.created, "object": "model", "owned_by": m.owned_by}
+            for m in models
+        ],
+        "object": "list",
+    }
+    anthropic_data = [
+        {
+            "id": m.id,
+            "type": "model",
+            "display_name": m.id,
+            "created_at": datetime.fromtimestamp(m.created).astimezone().isoformat(),
+        }
+        for m in models
+    ]
+    anthropic = {
+        "data": anthropic_data,
+        "first_id": models[0].id if models else None,
+        "has_more": False,
+        "last_id": models[-1].id if models else None,
+    }
+    return orjson.dumps(openai), orjson.dumps(anthropic)
+
+
+def _redact(resource: Resource) -> dict[str, Any]:
+    doc = resource.to_dict()
+    if isinstance(resource, Secret):
+        for key in ("data", "stringData"):
+            if isinstance(doc.get(key), dict):
+                doc[key] = dict.fromkeys(doc[key], "***")
+    return doc
+
+
+def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> RuntimeConfig:
+    """Compile resources (a Bundle or any iterable); raise `ConfigError` listing every problem."""
+    items = list(resources)
+    compiler = _Compiler(items)
+    if len(compiler.gateways) > 1:
+        compiler.problems.append("multiple gateways are not supported")
+    listen_port: int | None = None
+    if compiler.gateways:
+        listeners = compiler.gateways[0].spec.listeners or []
+        if listeners:
+            listen_port = listeners[0].port
+    ordered = sorted(
+        ((r, _creation_key(r)) for r in compiler.routes),
+        key=lambda rc: (rc[1], _ns(rc[0]), rc[0].name),
+    )
+    # (sort key, matchers, rule, route, created) for every match entry
+    scopes: dict[str | None, list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]]] = {}
+    entries_of: dict[int, list[tuple[tuple[Any, ...], MatchEntry]]] = {}
+    for position, (route, created) in enumerate(ordered):
+        compiled = compiler.rules(route)
+        entries_of[id(route)] = [
+            ((-len(matchers), position, rule.rule_index, match_index), MatchEntry(matchers, rule))
+            for matchers, rule, match_index in compiled
+        ]
+        hostnames: list[str | None] = [None]
+        if route.spec is not None and route.spec.hostnames:
+            hostnames = list(route.spec.hostnames)
+        for hostname in hostnames:
+            scopes.setdefault(hostname.lower() if hostname else None, []).append((route, created))
+    if compiler.problems:
+        raise ConfigError(compiler.problems)
+
+    def scope(routes: list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]]) -> HostScope:
+        keyed = [entry for route, _ in routes for entry in entries_of[id(route)]]
+        keyed.sort(key=lambda ke: ke[0])
+        openai_models, anthropic_models = _models_bodies(routes)
+        return HostScope(tuple(e for _, e in keyed), openai_models, anthropic_models)
+
+    exact: dict[str, HostScope] = {}
+    wildcards: list[tuple[str, HostScope]] = []
+    for hostname, routes in scopes.items():
+        if hostname is None:
+            continue
+        if hostname.startswith("*."):
+            wildcards.append((hostname[1:], scope(routes)))
+        else:
+            exact[hostname] = scope(routes)
+    wildcards.sort(key=lambda sw: -len(sw[0]))
+    return RuntimeConfig(
+        default_scope=scope(scopes.get(None, [])),
+        exact_hosts=exact,
+        wildcard_hosts=tuple(wildcards),
+        listen_port=listen_port,
+        documents=tuple(_redact(r) for r in items),
+        generation=generation,
+    )

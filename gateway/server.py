@@ -1,0 +1,653 @@
+"""The data-plane ASGI app: endpoints, errors, forwarding, streaming relay (§4, §6).
+
+Native passthrough forwards the upstream body and stream bytes unchanged while a copy is parsed
+for usage. OpenAI <-> Anthropic combinations go through `gateway.translation`. The configuration
+is read once per request from `DataPlane.config`; replacing that reference is a hot reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Any, Final, Literal, Protocol
+
+import aiohttp
+import orjson
+
+from gateway.accesslog import AccessRecord, log_access
+from gateway.config import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
+from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.routing import request_headers, select_rule
+from gateway.serving import (
+    ClientDisconnected,
+    Receive,
+    RequestBodyTooLarge,
+    Scope,
+    Send,
+    read_body,
+    send_response,
+)
+from gateway.sse import SSEParser
+from gateway.translation import (
+    AnthropicToOpenAIStream,
+    OpenAIToAnthropicStream,
+    TranslationError,
+    anthropic_error_to_openai,
+    anthropic_to_openai_request,
+    anthropic_to_openai_response,
+    openai_error_to_anthropic,
+    openai_to_anthropic_request,
+    openai_to_anthropic_response,
+)
+from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
+from gateway.translation.usage import TokenUsage
+from gateway.upstream import OpenResponse, PreparedRequest, UpstreamClient, UpstreamFailure
+from gateway.upstream import open_response as _open_response
+from gateway.usage import StreamUsage, evaluate_costs, usage_from_body
+
+__all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
+
+DEFAULT_BODY_LIMIT: Final = 32 * 1024 * 1024
+API = Literal["Anthropic", "OpenAI"]
+_TEXT: Final = b"text/plain"
+_NO_ROUTE: Final = (
+    b"No matching route found. It is likely because the model specified in your request is not "
+    b"configured in the Gateway."
+)
+# Not forwarded upstream: hop-by-hop, recomputed, or client credentials (never forwarded).
+_DROP_REQUEST: Final = frozenset(
+    {
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te",
+        "upgrade", "trailer", "proxy-connection", "expect", "accept-encoding",
+        "authorization", "x-api-key", "x-ai-eg-upstream-host", MODEL_HEADER,
+    }
+)  # fmt: skip
+_DROP_RESPONSE: Final = frozenset(
+    {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A served path: its metrics operation name, client API and kind."""
+
+    path: str
+    operation: str
+    api: API
+    kind: Literal["messages", "count_tokens", "chat", "models"]
+
+
+ENDPOINTS: Final[dict[str, Endpoint]] = {
+    e.path: e
+    for e in (
+        Endpoint("/anthropic/v1/messages", "messages", "Anthropic", "messages"),
+        Endpoint(
+            "/anthropic/v1/messages/count_tokens", "count_tokens", "Anthropic", "count_tokens"
+        ),
+        Endpoint("/anthropic/v1/models", "models", "Anthropic", "models"),
+        Endpoint("/v1/chat/completions", "chat", "OpenAI", "chat"),
+        Endpoint("/v1/models", "models", "OpenAI", "models"),
+    )
+}
+_UPSTREAM_SUFFIX: Final = {
+    ("chat", "OpenAI"): "/chat/completions",
+    ("chat", "Anthropic"): "/messages",
+    ("messages", "Anthropic"): "/messages",
+    ("messages", "OpenAI"): "/chat/completions",
+    ("count_tokens", "Anthropic"): "/messages/count_tokens",
+}
+
+
+def _envelope(status: int, error_type: str, message: str) -> bytes:
+    """Upstream's gateway error envelope (§6), `code` being the status as a string."""
+    return orjson.dumps(
+        {"type": "error", "error": {"type": error_type, "code": str(status), "message": message}}
+    )
+
+
+def _is_json(content_type: str | None) -> bool:
+    return content_type is not None and "json" in content_type.lower()
+
+
+def _client_error(api: API, status: int, message: str, error_type: str | None = None) -> bytes:
+    """An error built by the gateway, in the client API's shape."""
+    if api == "Anthropic":
+        kind = error_type or anthropic_error_type_for_status(status)
+        return orjson.dumps(anthropic_error_body(kind, message))
+    kind = error_type or ("invalid_request_error" if status < 500 else "server_error")
+    return _envelope(status, kind, message)
+
+
+def _stream_error_frame(api: API, message: str, status: int = 502) -> bytes:
+    """A terminal error event in the client API's stream format."""
+    if api == "Anthropic":
+        body = orjson.dumps(
+            {
+                "type": "error",
+                "error": {"type": anthropic_error_type_for_status(status), "message": message},
+            }
+        )
+        return b"event: error\ndata: " + body + b"\n\n"
+    body = orjson.dumps(
+        {"error": {"message": message, "type": "server_error", "code": str(status), "param": None}}
+    )
+    return b"data: " + body + b"\n\n"
+
+
+class _Relay(Protocol):
+    """Turns upstream stream chunks into client frames and tracks usage."""
+
+    def feed(self, chunk: bytes) -> list[bytes]: ...
+    def finish(self, failure: str | None) -> list[bytes]: ...
+    @property
+    def usage(self) -> TokenUsage | None: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def complete(self) -> bool: ...
+
+
+class _PassthroughRelay:
+    """Forwards chunks unchanged; ends a stream that did not terminate with an error event."""
+
+    __slots__ = ("_api", "_tail", "_watch")
+
+    def __init__(self, api: API) -> None:
+        self._api: API = api
+        self._watch = StreamUsage(api)
+        self._tail = b"\n\n"
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        self._watch.feed(chunk)
+        self._tail = (self._tail + chunk)[-2:]
+        return [chunk]
+
+    def finish(self, failure: str | None) -> list[bytes]:
+        if self._watch.terminated:
+            return []
+        message = failure or "upstream stream ended before completion"
+        frame = _stream_error_frame(self._api, message)
+        # Close a half-sent event first, so the error event parses on its own.
+        return [frame if self._tail.endswith((b"\n\n", b"\r\r", b"\r\n")) else b"\n\n" + frame]
+
+    @property
+    def usage(self) -> TokenUsage | None:
+        return self._watch.usage
+
+    @property
+    def model(self) -> str | None:
+        return self._watch.model
+
+    @property
+    def complete(self) -> bool:
+        return self._watch.complete
+
+
+class _TranslatedRelay:
+    """Parses upstream SSE and re-encodes each event with a translation stream."""
+
+    __slots__ = ("_parser", "_translator")
+
+    def __init__(self, translator: AnthropicToOpenAIStream | OpenAIToAnthropicStream) -> None:
+        self._parser = SSEParser()
+        self._translator = translator
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        frames: list[bytes] = []
+        for event in self._parser.feed(chunk):
+            frames.extend(self._translator.feed(event))
+        return frames
+
+    def finish(self, failure: str | None) -> list[bytes]:
+        frames: list[bytes] = []
+        if failure is None:
+            for event in self._parser.flush():
+                frames.extend(self._translator.feed(event))
+        frames.extend(self._translator.finish())
+        return frames
+
+    @property
+    def usage(self) -> TokenUsage | None:
+        return self._translator.usage
+
+    @property
+    def model(self) -> str | None:
+        return None
+
+    @property
+    def complete(self) -> bool:
+        return self._translator.stop_reason is not None
+
+
+class _Exchange:
+    """How one request maps onto a chosen backend: request, response body, stream, errors."""
+
+    def __init__(self, endpoint: Endpoint, body: dict[str, Any], raw: bytes, force_usage: bool):
+        self.endpoint = endpoint
+        self.body = body
+        self.raw = raw
+        self.stream = body.get("stream") is True
+        self.force_usage = force_usage
+        self.backend_schema: str = ""
+        self.context: Any = None  # the translation context of the last attempt
+
+    def prepare(self, ref: BackendRef, base_headers: dict[str, str], model: str) -> PreparedRequest:
+        """Build the attempt's request (translation errors propagate, never retried)."""
+        target = ref.target
+        endpoint = self.endpoint
+        suffix = _UPSTREAM_SUFFIX.get((endpoint.kind, target.schema))
+        if suffix is None:
+            raise TranslationError(
+                400,
+                f"{endpoint.path} is not supported by the {target.schema}-schema backend "
+                f"{target.name}",
+                "model",
+            )
+        self.backend_schema = target.schema
+        upstream_model = ref.model_name_override or model
+        headers = dict(base_headers)
+        for name in ref.header_mutation.remove:
+            headers.pop(name, None)
+        headers.update(ref.header_mutation.set)
+        headers[MODEL_HEADER] = upstream_model
+        if endpoint.api == target.schema:
+            body = self._passthrough_body(ref, upstream_model)
+        else:
+            body_dict = self._translate(target, upstream_model, headers)
+            ref.body_mutation.apply(body_dict)
+            body = orjson.dumps(body_dict)
+        headers["content-type"] = "application/json"
+        credential = target.credential
+        if credential is not None:
+            headers[credential.header] = credential.header_value()
+        return PreparedRequest(target.prefix + suffix, headers, body)
+
+    def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
+        override = ref.model_name_override is not None
+        force = self.force_usage and self.stream and self.endpoint.api == "OpenAI"
+        if not (override or ref.body_mutation or force):
+            return self.raw
+        body = dict(self.body)
+        if override:
+            body["model"] = upstream_model
+        if force:
+            options = body.get("stream_options")
+            body["stream_options"] = {
+                **(options if isinstance(options, dict) else {}),
+                "include_usage": True,
+            }
+        ref.body_mutation.apply(body)
+        return orjson.dumps(body)
+
+    def _translate(
+        self, target: BackendTarget, upstream_model: str, headers: dict[str, str]
+    ) -> dict[str, Any]:
+        if target.schema == "Anthropic":
+            request = openai_to_anthropic_request(self.body, model=upstream_model)
+            headers.update(request.headers)
+            self.context = request
+            return dict(request.body)
+        translated = anthropic_to_openai_request(self.body, model=upstream_model)
+        self.context = translated
+        return dict(translated.body)
+
+    @property
+    def translated(self) -> bool:
+        """Whether the last prepared attempt translates between the two APIs."""
+        return self.backend_schema != self.endpoint.api
+
+    def error_body(self, status: int, body: bytes, content_type: str | None) -> bytes:
+        """An upstream error response for the client (§6: JSON kept, non-JSON wrapped)."""
+        if self.translated:
+            if self.endpoint.api == "OpenAI":
+                return anthropic_error_to_openai(status, body, content_type)
+            return openai_error_to_anthropic(status, body, content_type)
+        if _is_json(content_type):
+            return body
+        text = body.decode("utf-8", "replace")
+        if self.endpoint.api == "Anthropic":
+            return orjson.dumps(anthropic_error_body(anthropic_error_type_for_status(status), text))
+        return _envelope(status, "OpenAIBackendError", text)
+
+    def success_body(self, body: bytes) -> tuple[bytes, TokenUsage | None, str | None]:
+        """The client body of a 2xx response, with the usage and model it reports."""
+        usage, model = usage_from_body(self.backend_schema, body)
+        if not self.translated:
+            return body, usage, model
+        try:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise TranslationError(502, f"upstream returned invalid JSON: {exc}") from exc
+        if self.endpoint.api == "OpenAI":
+            return orjson.dumps(anthropic_to_openai_response(parsed, self.context)), usage, model
+        return orjson.dumps(openai_to_anthropic_response(parsed, self.context)), usage, model
+
+    def relay(self) -> _Relay:
+        """The stream relay of the last prepared attempt."""
+        if not self.translated:
+            return _PassthroughRelay(self.endpoint.api)
+        if self.endpoint.api == "OpenAI":
+            return _TranslatedRelay(AnthropicToOpenAIStream(self.context))
+        return _TranslatedRelay(OpenAIToAnthropicStream(self.context))
+
+
+@dataclass(slots=True)
+class _Call:
+    """Per-request state shared with the disconnect watcher."""
+
+    finished: bool = False
+    disconnected: bool = False
+
+
+class DataPlane:
+    """The data-plane ASGI app. `config` may be replaced at any time (hot reload)."""
+
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        client: UpstreamClient,
+        metrics: GenAIMetrics,
+        *,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+    ) -> None:
+        self.config = config
+        self.client = client
+        self.metrics = metrics
+        self.body_limit = body_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        endpoint = ENDPOINTS.get(path)
+        if endpoint is None:
+            await send_response(send, 404, f"unsupported path: {path}".encode(), content_type=_TEXT)
+            return
+        config = self.config
+        if endpoint.kind == "models":
+            host = _host(scope)
+            models = config.scope_for(host)
+            body = models.anthropic_models if endpoint.api == "Anthropic" else models.openai_models
+            await send_response(send, 200, body)
+            return
+        await self._proxy(endpoint, config, scope, receive, send)
+
+    async def _proxy(
+        self, endpoint: Endpoint, config: RuntimeConfig, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        started = time.perf_counter()
+        record = AccessRecord(scope["method"], endpoint.path, time.time())
+        try:
+            raw = await read_body(receive, limit=self.body_limit)
+        except RequestBodyTooLarge as exc:
+            await self._reply(send, record, 413, _envelope(413, "PayloadTooLarge", str(exc)))
+            return
+        except ClientDisconnected:
+            return
+        try:
+            body = orjson.loads(raw)
+            if not isinstance(body, dict):
+                raise ValueError("the request body must be a JSON object")
+        except ValueError as exc:
+            message = f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
+            await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
+            return
+        model = body.get("model")
+        if not isinstance(model, str) or not model:
+            if endpoint.api == "Anthropic":
+                message = "invalid request body: model field is required"
+                await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
+                return
+            model = model if isinstance(model, str) else ""
+        record.model = model
+        headers = request_headers(scope["headers"])
+        headers[MODEL_HEADER] = model
+        rule = select_rule(config.scope_for(headers.get("host")), headers)
+        if rule is None:
+            await self._reply(send, record, 404, _NO_ROUTE, _TEXT)
+            return
+        record.route = rule.label
+        forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
+        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
+        call = _Call()
+        task = asyncio.current_task()
+        watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
+        try:
+            await self._forward(
+                endpoint, rule, exchange, forwarded, model, record, call, send, started
+            )
+        except asyncio.CancelledError:
+            if not call.disconnected:
+                raise
+            record.status = 499
+            record.error = "client disconnected"
+            if task is not None:
+                task.uncancel()
+        finally:
+            call.finished = True
+            watcher.cancel()
+            record.duration = time.perf_counter() - started
+            log_access(record)
+
+    async def _forward(
+        self,
+        endpoint: Endpoint,
+        rule: Rule,
+        exchange: _Exchange,
+        headers: dict[str, str],
+        model: str,
+        record: AccessRecord,
+        call: _Call,
+        send: Send,
+        started: float,
+    ) -> None:
+        def build(ref: BackendRef) -> PreparedRequest:
+            return exchange.prepare(ref, headers, model)
+
+        try:
+            opened = await _open_response(self.client, rule, build)
+        except TranslationError as exc:
+            body = exc.to_anthropic() if endpoint.api == "Anthropic" else exc.to_openai()
+            await self._reply(send, record, exc.status, body, finished=call)
+            return
+        except UpstreamFailure as exc:
+            record.error = str(exc)
+            await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, finished=call)
+            self._record_metrics(endpoint, None, model, record, started, success=False)
+            return
+        response, ref = opened.response, opened.ref
+        record.attempts = opened.attempts
+        record.backend = ref.target.name
+        record.provider = ref.target.provider
+        record.request_model = ref.model_name_override or model
+        try:
+            if response.status < 300 and response.content_type == "text/event-stream":
+                await self._relay_stream(exchange, opened, rule, record, call, send, started)
+            else:
+                await self._relay_body(exchange, opened, rule, record, call, send)
+        finally:
+            response.release()
+        self._record_metrics(endpoint, ref, model, record, started, success=record.status < 400)
+
+    async def _relay_body(
+        self,
+        exchange: _Exchange,
+        opened: OpenResponse,
+        rule: Rule,
+        record: AccessRecord,
+        call: _Call,
+        send: Send,
+    ) -> None:
+        response = opened.response
+        try:
+            body = await response.read()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            failure = UpstreamFailure(
+                "timeout" if isinstance(exc, asyncio.TimeoutError) else "reset"
+            )
+            record.error = str(failure)
+            await self._reply(
+                send, record, failure.status, failure.text.encode(), _TEXT, finished=call
+            )
+            return
+        status = response.status
+        content_type = response.headers.get("content-type")
+        headers = _response_headers(response)
+        if status >= 400:
+            out = exchange.error_body(status, body, content_type)
+            if out is not body:
+                content_type = "application/json"
+        else:
+            try:
+                out, usage, response_model = exchange.success_body(body)
+            except TranslationError as exc:
+                status, out = (
+                    exc.status,
+                    exc.to_openai() if exchange.endpoint.api == "OpenAI" else exc.to_anthropic(),
+                )
+                content_type = "application/json"
+            else:
+                record.usage = usage
+                record.response_model = response_model
+                if exchange.translated:
+                    content_type = "application/json"
+                self._costs(rule, opened.ref, record)
+        extra = [(b"content-type", (content_type or "application/octet-stream").encode()), *headers]
+        call.finished = True
+        record.status = status
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-length", str(len(out)).encode()), *extra],
+            }
+        )
+        await send({"type": "http.response.body", "body": out})
+
+    async def _relay_stream(
+        self,
+        exchange: _Exchange,
+        opened: OpenResponse,
+        rule: Rule,
+        record: AccessRecord,
+        call: _Call,
+        send: Send,
+        started: float,
+    ) -> None:
+        response = opened.response
+        relay = exchange.relay()
+        record.stream = True
+        record.status = response.status
+        headers = _response_headers(response)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status,
+                "headers": [(b"content-type", b"text/event-stream"), *headers],
+            }
+        )
+        failure: str | None = None
+        try:
+            async for chunk in response.content.iter_any():
+                if record.ttft is None:
+                    record.ttft = time.perf_counter() - started
+                for frame in relay.feed(chunk):
+                    await send({"type": "http.response.body", "body": frame, "more_body": True})
+        except TimeoutError:
+            failure = "upstream stream timed out (streamIdleTimeout or request timeout)"
+        except aiohttp.ClientError as exc:
+            failure = f"upstream stream failed: {type(exc).__name__}"
+        tail = relay.finish(failure)
+        record.usage = relay.usage
+        record.response_model = relay.model
+        if failure is None and relay.complete:
+            self._costs(rule, opened.ref, record)
+        else:
+            record.error = failure or "upstream stream ended before completion"
+        call.finished = True
+        await send({"type": "http.response.body", "body": b"".join(tail), "more_body": False})
+
+    def _costs(self, rule: Rule, ref: BackendRef, record: AccessRecord) -> None:
+        if not rule.costs or record.usage is None:
+            return
+        costs, errors = evaluate_costs(
+            rule.costs, record.usage, record.request_model or "", ref.cel_name, rule.route_name
+        )
+        record.costs = costs
+        if errors:
+            record.error = "; ".join(errors)
+
+    def _record_metrics(
+        self,
+        endpoint: Endpoint,
+        ref: BackendRef | None,
+        model: str,
+        record: AccessRecord,
+        started: float,
+        *,
+        success: bool,
+    ) -> None:
+        request_model = record.request_model or model
+        attrs = RequestAttributes(
+            operation=endpoint.operation,
+            provider=ref.target.provider if ref is not None else "",
+            original_model=model,
+            request_model=request_model,
+            response_model=record.response_model or request_model,
+        )
+        self.metrics.record(
+            attrs,
+            duration=time.perf_counter() - started,
+            success=success and record.error is None,
+            usage=record.usage,
+            ttft=record.ttft,
+        )
+
+    @staticmethod
+    async def _reply(
+        send: Send,
+        record: AccessRecord,
+        status: int,
+        body: bytes,
+        content_type: bytes = b"application/json",
+        *,
+        finished: _Call | None = None,
+    ) -> None:
+        record.status = status
+        if finished is not None:
+            finished.finished = True
+        await send_response(send, status, body, content_type=content_type)
+        if record.route is None:
+            log_access(record)
+
+
+def _host(scope: Scope) -> str | None:
+    for key, value in scope["headers"]:
+        if key == b"host":
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    """Upstream response headers to pass on (hop-by-hop, length and type dropped)."""
+    out: list[tuple[bytes, bytes]] = []
+    for key, value in response.raw_headers:
+        name = key.lower()
+        if name in _DROP_RESPONSE or name == b"content-type":
+            continue
+        out.append((name, value))
+    return out
+
+
+async def _watch_disconnect(receive: Receive, call: _Call, task: asyncio.Task[Any] | None) -> None:
+    """Cancel the request's task when its client goes away before the response finished."""
+    with contextlib.suppress(Exception):
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                if not call.finished and task is not None:
+                    call.disconnected = True
+                    task.cancel()
+                return

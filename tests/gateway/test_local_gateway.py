@@ -1,0 +1,87 @@
+"""aigw_sdk.LocalGateway: thread and subprocess modes, simulator, apply, simulated bundles."""
+
+from __future__ import annotations
+
+import anthropic
+import httpx
+import openai
+import pytest
+
+from aigw_sdk import presets
+from aigw_sdk.local import GatewayConfigRejected, LocalGateway
+from aigw_sdk.models import AIGatewayRoute
+
+pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+
+
+def _ask(url: str) -> str:
+    with anthropic.Anthropic(base_url=f"{url}/anthropic", api_key="x", max_retries=0) as client:
+        message = client.messages.create(
+            model="claude-sonnet-4-5",
+            max_tokens=32,
+            messages=[{"role": "user", "content": "walk"}],
+        )
+    block = message.content[0]
+    assert block.type == "text"
+    return block.text
+
+
+def test_thread_mode_defaults_to_the_simulator() -> None:
+    with LocalGateway() as gw:
+        assert gw.simulator_url is not None and gw.url is not None
+        assert "walk" in _ask(gw.url)
+        with openai.OpenAI(base_url=f"{gw.url}/v1", api_key="x", max_retries=0) as completion:
+            reply = completion.chat.completions.create(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]
+            )
+        assert "hi" in (reply.choices[0].message.content or "")
+        assert "gen_ai_client_token_usage" in gw.metrics()
+        assert "running" in gw._repr_html_() and gw.url in repr(gw)
+    assert not gw.running and "stopped" in repr(gw)
+
+
+def test_apply_and_simulated_bundle() -> None:
+    seed = presets.anthropic(api_key="not-the-simulator-key", models=["claude-sonnet-4-5"])
+    with LocalGateway(seed, simulator=True) as gw:
+        # The user's bundle is served unchanged: it points at api.anthropic.com (no network here).
+        assert any(doc["kind"] == "BackendTLSPolicy" for doc in gw.config()["resources"])
+        applied = gw.apply(gw.simulated(seed))
+        assert applied["generation"] == 1
+        assert gw.url is not None and "walk" in _ask(gw.url)
+        assert seed.of_kind(type(seed.resources[0]))  # the original is untouched
+        assert any(r.kind == "BackendTLSPolicy" for r in seed)
+
+
+def test_apply_rejection_lists_issues_and_changes_nothing() -> None:
+    with LocalGateway(simulator=True) as gw:
+        bad = presets.anthropic(api_key="k", models=["claude-opus-4"])
+        route = bad.of_kind(AIGatewayRoute)[0]
+        assert route.spec is not None
+        route.spec.rules[0].name = "route-not-found"
+        with pytest.raises(GatewayConfigRejected) as info:
+            gw.apply(bad)
+        assert any("route-not-found is reserved" in str(i) for i in info.value.issues)
+        assert gw.config()["generation"] == 0
+
+
+@pytest.mark.anyio
+async def test_async_context_manager() -> None:
+    async with LocalGateway() as gw:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"{gw.url}/v1/models")
+        assert "claude-sonnet-4-5" in response.text
+
+
+def test_subprocess_mode() -> None:
+    with LocalGateway(mode="subprocess") as gw:
+        assert gw.url is not None and gw.simulator_url is not None
+        assert "walk" in _ask(gw.url)
+        assert gw.config()["generation"] == 0
+        applied = gw.apply(gw.simulated(presets.anthropic(models=["claude-opus-4"])))
+        assert applied["generation"] == 1

@@ -1,0 +1,220 @@
+"""AsyncGatewayClient: the anyio/asyncio twin of :class:`GatewayClient`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import httpx
+
+from aigw_sdk.client._core import (
+    DEFAULT_TIMEOUT,
+    Call,
+    ClientCore,
+    Health,
+    json_body,
+    parse_health,
+    parse_models,
+    raise_for_status,
+)
+from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator
+from aigw_sdk.client.errors import GatewayConnectionError
+from aigw_sdk.client.metrics import GatewayMetrics
+from aigw_sdk.client.streaming import AsyncChatStream, AsyncMessageStream, AsyncStream
+from aigw_sdk.client.types import ChatCompletion, Message, Model, Timings, Usage
+
+if TYPE_CHECKING:
+    import anthropic
+    import openai
+
+
+class AsyncGatewayClient:
+    """Async gateway client: ``await client.messages(...)``; streams are async iterators.
+
+    Same arguments and results as :class:`~aigw_sdk.client.GatewayClient`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        admin_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._core = ClientCore(base_url, admin_url, api_key)
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(timeout=timeout)
+
+    @property
+    def base_url(self) -> str:
+        """The gateway's data-plane URL."""
+        return self._core.base_url
+
+    @property
+    def admin_url(self) -> str | None:
+        """The gateway's admin URL, if known."""
+        return self._core.admin_url
+
+    @overload
+    async def messages(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        max_tokens: int | None,
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Message: ...
+    @overload
+    async def messages(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        max_tokens: int | None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> AsyncMessageStream: ...
+    async def messages(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        max_tokens: int | None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Message | AsyncMessageStream:
+        """``POST /anthropic/v1/messages``. ``max_tokens=None`` leaves it out (the API's 400).
+
+        Extra keywords (``system``, ``temperature``, ``tools``, …) go into the body as given;
+        ``extra_headers`` are added to the request (e.g. ``x-sim-status`` for the simulator).
+        """
+        call = self._core.messages(model, messages, max_tokens, stream, extra, extra_headers)
+        if stream:
+            response, started = await self._open(call)
+            return AsyncStream(response, MessageAccumulator(), started)
+        response, started = await self._send(call)
+        body = json_body(response)
+        usage = Usage.from_anthropic(body.get("usage"))
+        elapsed = time.perf_counter() - started
+        return Message.from_dict(body, Timings(total=elapsed, output_tokens=usage.output_tokens))
+
+    @overload
+    async def chat(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> ChatCompletion: ...
+    @overload
+    async def chat(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> AsyncChatStream: ...
+    async def chat(
+        self,
+        *,
+        model: str,
+        messages: list[dict[str, Any]],
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> ChatCompletion | AsyncChatStream:
+        """``POST /v1/chat/completions`` (OpenAI style; streams include the usage chunk)."""
+        call = self._core.chat(model, messages, stream, extra, extra_headers)
+        if stream:
+            response, started = await self._open(call)
+            return AsyncStream(response, ChatAccumulator(), started)
+        response, started = await self._send(call)
+        body = json_body(response)
+        usage = Usage.from_openai(body.get("usage"))
+        elapsed = time.perf_counter() - started
+        return ChatCompletion.from_dict(
+            body, Timings(total=elapsed, output_tokens=usage.output_tokens)
+        )
+
+    async def list_models(self) -> list[Model]:
+        """``GET /v1/models``: the models the gateway's routes match exactly."""
+        response, _ = await self._send(self._core.models())
+        return parse_models(json_body(response))
+
+    async def health(self) -> Health:
+        """``GET /health`` on the admin port."""
+        response, _ = await self._send(self._core.admin("/health"))
+        return parse_health(response)
+
+    async def metrics(self) -> GatewayMetrics:
+        """``GET /metrics`` on the admin port, parsed."""
+        response, _ = await self._send(self._core.admin("/metrics"))
+        raise_for_status(response)
+        return GatewayMetrics.parse(response.text)
+
+    def anthropic_client(self, **kwargs: Any) -> anthropic.AsyncAnthropic:
+        """An official ``anthropic.AsyncAnthropic`` pointed at ``{base_url}/anthropic``."""
+        import anthropic
+
+        key = self._core.api_key or "unused"
+        return anthropic.AsyncAnthropic(
+            base_url=f"{self.base_url}/anthropic", api_key=key, **kwargs
+        )
+
+    def openai_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
+        """An official ``openai.AsyncOpenAI`` pointed at ``{base_url}/v1``."""
+        import openai
+
+        key = self._core.api_key or "unused"
+        return openai.AsyncOpenAI(base_url=f"{self.base_url}/v1", api_key=key, **kwargs)
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncGatewayClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AsyncGatewayClient{self._core!r}"
+
+    async def _send(self, call: Call) -> tuple[httpx.Response, float]:
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(self._core.build(self._http, call))
+        except httpx.TransportError as exc:
+            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+        return response, started
+
+    async def _open(self, call: Call) -> tuple[httpx.Response, float]:
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(self._core.build(self._http, call), stream=True)
+        except httpx.TransportError as exc:
+            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise_for_status(response)
+        return response, started

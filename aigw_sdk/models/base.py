@@ -71,6 +71,13 @@ class SchemaModel(BaseModel):
         return self.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
 
 
+class OpenModel(SchemaModel):
+    """A partially modelled object: the fields the SDK reads are typed, any other field is kept
+    as given so real configs round-trip unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class Condition(SchemaModel):
     """A `metav1.Condition` as reported in `status.conditions`."""
 
@@ -82,10 +89,8 @@ class Condition(SchemaModel):
     observed_generation: int | None = None
 
 
-class ResourceStatus(SchemaModel):
+class ResourceStatus(OpenModel):
     """Status written by a controller; the SDK only reads it."""
-
-    model_config = ConfigDict(extra="allow")
 
     conditions: list[Condition] | None = None
 

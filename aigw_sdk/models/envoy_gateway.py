@@ -8,36 +8,32 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from aigw_sdk.models.base import Resource, ResourceStatus, SchemaModel
-
-
-class _OpenModel(SchemaModel):
-    model_config = ConfigDict(extra="allow")
+from aigw_sdk.models.base import OpenModel, Resource, ResourceStatus
 
 
-class FQDNEndpoint(_OpenModel):
+class FQDNEndpoint(OpenModel):
     """A DNS name and port."""
 
     hostname: str
     port: int
 
 
-class IPEndpoint(_OpenModel):
+class IPEndpoint(OpenModel):
     """An IP address and port."""
 
     address: str
     port: int
 
 
-class UnixSocket(_OpenModel):
+class UnixSocket(OpenModel):
     """A unix domain socket path."""
 
     path: str
 
 
-class BackendEndpoint(_OpenModel):
+class BackendEndpoint(OpenModel):
     """One endpoint of a Backend: exactly one of fqdn, ip or unix."""
 
     fqdn: FQDNEndpoint | None = None
@@ -45,7 +41,7 @@ class BackendEndpoint(_OpenModel):
     unix: UnixSocket | None = None
 
 
-class BackendSpec(_OpenModel):
+class BackendSpec(OpenModel):
     """Where an Envoy Gateway Backend sends traffic."""
 
     endpoints: list[BackendEndpoint] | None = None
@@ -69,7 +65,7 @@ class Backend(Resource):
     status: ResourceStatus | None = None
 
 
-class PolicyTargetReference(_OpenModel):
+class PolicyTargetReference(OpenModel):
     """A local object a policy attaches to."""
 
     group: str
@@ -78,7 +74,7 @@ class PolicyTargetReference(_OpenModel):
     section_name: str | None = None
 
 
-class RetryOn(_OpenModel):
+class RetryOn(OpenModel):
     """Conditions that trigger a retry."""
 
     triggers: (
@@ -103,21 +99,21 @@ class RetryOn(_OpenModel):
     http_status_codes: list[int] | None = None
 
 
-class BackOff(_OpenModel):
+class BackOff(OpenModel):
     """Exponential back-off between retries."""
 
     base_interval: str | None = None
     max_interval: str | None = None
 
 
-class PerRetryPolicy(_OpenModel):
+class PerRetryPolicy(OpenModel):
     """Timeout and back-off of each retry attempt."""
 
     timeout: str | None = None
     back_off: BackOff | None = None
 
 
-class Retry(_OpenModel):
+class Retry(OpenModel):
     """Retry policy of a BackendTrafficPolicy."""
 
     num_retries: int | None = None
@@ -126,7 +122,7 @@ class Retry(_OpenModel):
     per_retry: PerRetryPolicy | None = None
 
 
-class BackendTrafficPolicySpec(_OpenModel):
+class BackendTrafficPolicySpec(OpenModel):
     """Traffic settings for the routes a BackendTrafficPolicy targets."""
 
     target_refs: list[PolicyTargetReference] | None = None

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from aigw_sdk.models.base import Resource, ResourceStatus, SchemaModel
+from aigw_sdk.models.base import OpenModel, Resource, ResourceStatus
 from aigw_sdk.models.envoy_gateway import PolicyTargetReference
 
 
-class _OpenModel(SchemaModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class GatewayClassSpec(_OpenModel):
+class GatewayClassSpec(OpenModel):
     """Which controller implements Gateways of this class."""
 
     controller_name: str
@@ -42,7 +38,7 @@ class GatewayClass(Resource):
     status: ResourceStatus | None = None
 
 
-class Listener(_OpenModel):
+class Listener(OpenModel):
     """A port and protocol a Gateway listens on."""
 
     name: str
@@ -51,7 +47,7 @@ class Listener(_OpenModel):
     hostname: str | None = None
 
 
-class GatewaySpec(_OpenModel):
+class GatewaySpec(OpenModel):
     """A Gateway's class and listeners."""
 
     gateway_class_name: str
@@ -74,7 +70,7 @@ class Gateway(Resource):
     status: ResourceStatus | None = None
 
 
-class BackendTLSValidation(_OpenModel):
+class BackendTLSValidation(OpenModel):
     """How the upstream certificate is verified."""
 
     hostname: str
@@ -83,7 +79,7 @@ class BackendTLSValidation(_OpenModel):
     subject_alt_names: list[dict[str, Any]] | None = None
 
 
-class BackendTLSPolicySpec(_OpenModel):
+class BackendTLSPolicySpec(OpenModel):
     """TLS settings for the targeted backends."""
 
     target_refs: list[PolicyTargetReference]

@@ -20,7 +20,7 @@ def test_demo_runs_the_seed_walkthrough_offline() -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "validation: 0 error(s), 1 warning(s)" in out
-    assert "points at the simulator" in out
+    assert "Backends point at the simulator" in out
     # the native, OpenAI-compatible and streaming answers, and the hot-applied model
     assert "claude-sonnet-4-5 (end_turn): Simulated reply to: Hello, Claude!" in out
     assert "claude-sonnet-4-5 (stop): Simulated reply to: Hello, Claude!" in out

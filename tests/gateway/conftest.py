@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from gateway.app import BackgroundLoop
-from tests.gateway.gw_helpers import SIM_KEY, Stack
+from tests.gateway.gw_helpers import SDK_CLIENTS, SIM_KEY, Stack
 
 
 @pytest.fixture
@@ -24,3 +24,10 @@ def stack() -> Iterator[Stack]:
         yield Stack(loop, port)
     finally:
         loop.stop()
+
+
+@pytest.fixture(autouse=True)
+def _close_sdk_clients() -> Iterator[None]:
+    yield
+    while SDK_CLIENTS:
+        SDK_CLIENTS.pop().close()

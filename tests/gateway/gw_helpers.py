@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import anthropic
 import httpx
+import openai
 import orjson
 import pytest
 
@@ -219,3 +221,23 @@ def access_line(caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
             return line
         time.sleep(0.01)
     raise AssertionError("no access-log line was written")
+
+
+# Official SDK clients made by tests; the autouse fixture in conftest.py closes them.
+SDK_CLIENTS: list[anthropic.Anthropic | openai.OpenAI] = []
+
+
+def sdk_anthropic(stack: Stack) -> anthropic.Anthropic:
+    """The official anthropic client aimed at the gateway (closed after the test)."""
+    client = anthropic.Anthropic(
+        base_url=f"{stack.url}/anthropic", api_key="client-key", max_retries=0
+    )
+    SDK_CLIENTS.append(client)
+    return client
+
+
+def sdk_openai(stack: Stack) -> openai.OpenAI:
+    """The official openai client aimed at the gateway (closed after the test)."""
+    client = openai.OpenAI(base_url=f"{stack.url}/v1", api_key="client-key", max_retries=0)
+    SDK_CLIENTS.append(client)
+    return client

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import anthropic
 import httpx
-import openai
 import pytest
 
 from tests.gateway.gw_helpers import Stack, provider, route, rule
+from tests.gateway.gw_helpers import sdk_anthropic as _anthropic
+from tests.gateway.gw_helpers import sdk_openai as _openai
 
 # The seed's model id is on the anthropic SDK's deprecation list; it is what the walkthrough uses.
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
@@ -21,30 +20,6 @@ def _serve_both(stack: Stack) -> Stack:
         provider("gpt", "OpenAI", stack.sim_port),
         route("models", [rule("claude-sonnet-4-5", ["claude"]), rule("gpt-4o-mini", ["gpt"])]),
     )
-
-
-_CLIENTS: list[anthropic.Anthropic | openai.OpenAI] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    yield
-    while _CLIENTS:
-        _CLIENTS.pop().close()
-
-
-def _anthropic(stack: Stack) -> anthropic.Anthropic:
-    client = anthropic.Anthropic(
-        base_url=f"{stack.url}/anthropic", api_key="client-key", max_retries=0
-    )
-    _CLIENTS.append(client)
-    return client
-
-
-def _openai(stack: Stack) -> openai.OpenAI:
-    client = openai.OpenAI(base_url=f"{stack.url}/v1", api_key="client-key", max_retries=0)
-    _CLIENTS.append(client)
-    return client
 
 
 def test_anthropic_sdk_native_message(stack: Stack) -> None:

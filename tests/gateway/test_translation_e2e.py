@@ -6,7 +6,6 @@ import base64
 import json
 import struct
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -19,6 +18,8 @@ from openai.types.chat import (
 )
 
 from tests.gateway.gw_helpers import Stack, provider, route, rule
+from tests.gateway.gw_helpers import sdk_anthropic as _anthropic
+from tests.gateway.gw_helpers import sdk_openai as _openai
 
 # The seed's model id is on the anthropic SDK's deprecation list.
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
@@ -68,30 +69,6 @@ def _serve_both(stack: Stack) -> Stack:
         provider("gpt", "OpenAI", stack.sim_port),
         route("models", [rule(CLAUDE, ["claude"]), rule(GPT, ["gpt"])]),
     )
-
-
-_CLIENTS: list[anthropic.Anthropic | openai.OpenAI] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    yield
-    while _CLIENTS:
-        _CLIENTS.pop().close()
-
-
-def _anthropic(stack: Stack) -> anthropic.Anthropic:
-    client = anthropic.Anthropic(
-        base_url=f"{stack.url}/anthropic", api_key="client-key", max_retries=0
-    )
-    _CLIENTS.append(client)
-    return client
-
-
-def _openai(stack: Stack) -> openai.OpenAI:
-    client = openai.OpenAI(base_url=f"{stack.url}/v1", api_key="client-key", max_retries=0)
-    _CLIENTS.append(client)
-    return client
 
 
 def _check_weather_args(arguments: str) -> None:

@@ -9,6 +9,8 @@ Example::
         print(issue)
 """
 
+from typing import TYPE_CHECKING
+
 from aigw_sdk import models, presets
 from aigw_sdk.bundle import Bundle, load_yaml
 from aigw_sdk.errors import (
@@ -33,11 +35,17 @@ from aigw_sdk.models import (
 )
 from aigw_sdk.validation.issues import ValidationIssue
 
+if TYPE_CHECKING:  # loaded lazily at run time (see __getattr__), typed for checkers
+    from aigw_sdk import client
+    from aigw_sdk.apply import AsyncCluster, Cluster
+    from aigw_sdk.local import LocalGateway
+
 __all__ = [
     "AIGWError",
     "AIGatewayRoute",
     "AIServiceBackend",
     "APIDeprecationWarning",
+    "AsyncCluster",
     "Backend",
     "BackendSecurityPolicy",
     "BackendTLSPolicy",
@@ -45,13 +53,16 @@ __all__ = [
     "Bundle",
     "BundleInvalidError",
     "BundleLoadError",
+    "Cluster",
     "Gateway",
     "GatewayClass",
     "GenericResource",
+    "LocalGateway",
     "ObjectMeta",
     "Resource",
     "Secret",
     "ValidationIssue",
+    "client",
     "load_yaml",
     "models",
     "presets",

@@ -53,34 +53,38 @@ def run_demo(model: str, api_key: str | None) -> None:
         result = gateway.apply(served)
         print(f"applied, config generation {result.get('generation')}")
 
-        client = GatewayClient(gateway.url or "", admin_url=gateway.admin_url)
-        hello = [{"role": "user", "content": "Hello, Claude!"}]
-
-        step("3. Native Anthropic Messages API: POST /anthropic/v1/messages")
-        message = client.messages(model=model, max_tokens=100, messages=hello)
-        print(f"{message.model} ({message.stop_reason}): {message.text}")
-        print(f"usage: {message.usage.input_tokens} in, {message.usage.output_tokens} out")
-
-        step("4. OpenAI-compatible API: POST /v1/chat/completions")
-        chat = client.chat(model=model, messages=hello)
-        print(f"{chat.model} ({chat.finish_reason}): {chat.text}")
-
-        step("5. Streaming: POST /anthropic/v1/messages with stream=true")
-        story = [{"role": "user", "content": "Tell me a short story."}]
-        stream = client.messages(model=model, max_tokens=100, messages=story, stream=True)
-        for event in stream:
-            sys.stdout.write(event.text)
-            sys.stdout.flush()
-        final = stream.final
-        print(f"\n[{final.stop_reason}; {final.usage.output_tokens} output tokens]")
-
-        step("6. More models: add claude-opus-4 and hot-apply")
-        gateway.apply(presets.with_model(served, "claude-opus-4"))
-        print("models:", ", ".join(m.id for m in client.list_models()))
-        opus = client.messages(model="claude-opus-4", max_tokens=50, messages=hello)
-        print(f"claude-opus-4: {opus.text}")
-        client.close()
+        with GatewayClient(gateway.url or "", admin_url=gateway.admin_url) as client:
+            walk_through(client, gateway, served, model)
     step("Done: the gateway is stopped.")
+
+
+def walk_through(client: GatewayClient, gateway: LocalGateway, served: Bundle, model: str) -> None:
+    """Steps 3-6: the guide's requests, then the more-models step with a hot apply."""
+    hello = [{"role": "user", "content": "Hello, Claude!"}]
+
+    step("3. Native Anthropic Messages API: POST /anthropic/v1/messages")
+    message = client.messages(model=model, max_tokens=100, messages=hello)
+    print(f"{message.model} ({message.stop_reason}): {message.text}")
+    print(f"usage: {message.usage.input_tokens} in, {message.usage.output_tokens} out")
+
+    step("4. OpenAI-compatible API: POST /v1/chat/completions")
+    chat = client.chat(model=model, messages=hello)
+    print(f"{chat.model} ({chat.finish_reason}): {chat.text}")
+
+    step("5. Streaming: POST /anthropic/v1/messages with stream=true")
+    story = [{"role": "user", "content": "Tell me a short story."}]
+    stream = client.messages(model=model, max_tokens=100, messages=story, stream=True)
+    for event in stream:
+        sys.stdout.write(event.text)
+        sys.stdout.flush()
+    final = stream.final
+    print(f"\n[{final.stop_reason}; {final.usage.output_tokens} output tokens]")
+
+    step("6. More models: add claude-opus-4 and hot-apply")
+    gateway.apply(presets.with_model(served, "claude-opus-4"))
+    print("models:", ", ".join(m.id for m in client.list_models()))
+    opus = client.messages(model="claude-opus-4", max_tokens=50, messages=hello)
+    print(f"claude-opus-4: {opus.text}")
 
 
 def step(title: str) -> None:

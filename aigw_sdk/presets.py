@@ -21,6 +21,7 @@ from aigw_sdk.models import (
     BackendTLSPolicy,
     BackendTrafficPolicy,
     ObjectMeta,
+    Resource,
     Secret,
 )
 
@@ -52,9 +53,7 @@ class Provider:
             f"hostname={self.hostname!r}, port={self.port}, api_key='***')"
         )
 
-    def resources(
-        self, namespace: str
-    ) -> list[AIServiceBackend | BackendSecurityPolicy | Backend | BackendTLSPolicy | Secret]:
+    def resources(self, namespace: str) -> list[Resource]:
         """The objects that make this provider reachable with its credentials."""
         meta = _meta(self.name, namespace)
         schema: dict[str, str] = {"name": self.schema}
@@ -91,13 +90,7 @@ class Provider:
             metadata=meta,
             spec={"endpoints": [{"fqdn": {"hostname": self.hostname, "port": self.port}}]},
         )
-        out: list[
-            AIServiceBackend | BackendSecurityPolicy | Backend | BackendTLSPolicy | Secret
-        ] = [
-            backend,
-            policy,
-            eg_backend,
-        ]
+        out: list[Resource] = [backend, policy, eg_backend]
         if self.tls:
             out.append(
                 BackendTLSPolicy(

@@ -173,6 +173,7 @@ class LocalGateway:
                 if pipe is not None:
                     pipe.close()
             self._process = None
+            self._remove_config_file()  # it holds the bundle's API keys
             raise RuntimeError(f"the gateway process did not start: {error.strip()}")
         self._drains = [_drain(process.stdout)]
         if process.stderr is not None:
@@ -197,10 +198,13 @@ class LocalGateway:
             for pipe in (process.stdout, process.stderr):
                 if pipe is not None:
                     pipe.close()
+        self._remove_config_file()
+        self.url = self.admin_url = self.simulator_url = None
+
+    def _remove_config_file(self) -> None:
         if self._config_file is not None:
             self._config_file.unlink(missing_ok=True)
             self._config_file = None
-        self.url = self.admin_url = self.simulator_url = None
 
     def __enter__(self) -> Self:
         return self.start()

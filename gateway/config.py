@@ -2,8 +2,8 @@
 
 Everything that can be decided from the configuration alone is decided here, once: rule
 precedence, header matchers, backend URLs and TLS, credentials, merged mutations, retry policies,
-timeouts and cost programs. The hot path only reads the result. Swapping configuration means
-replacing one reference; requests in flight keep the object they started with.
+timeouts and cost programs. The hot path only reads the result (the types live in
+`gateway.runtime` and are re-exported here).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import ssl
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 from typing import Any, Final, Literal
 
 import orjson
@@ -36,6 +37,21 @@ from aigw_sdk.models import (
     Resource,
     Secret,
 )
+from gateway.runtime import (
+    DEFAULT_BACKOFF_BASE,
+    MODEL_HEADER,
+    BackendRef,
+    BackendTarget,
+    BodyMutation,
+    Credential,
+    HeaderMatcher,
+    HeaderMutation,
+    HostScope,
+    MatchEntry,
+    RetryPolicy,
+    Rule,
+    RuntimeConfig,
+)
 from gateway.usage import CostProgram, compile_costs
 
 __all__ = [
@@ -47,17 +63,17 @@ __all__ = [
     "Credential",
     "HeaderMatcher",
     "HeaderMutation",
+    "HostScope",
     "MatchEntry",
     "RetryPolicy",
     "Rule",
     "RuntimeConfig",
     "compile_config",
+    "merge_header_mutations",
     "parse_duration",
 ]
 
-MODEL_HEADER: Final = "x-ai-eg-model"
 DEFAULT_REQUEST_TIMEOUT: Final = 60.0
-SchemaKind = Literal["Anthropic", "OpenAI"]
 _DURATION_PART = re.compile(r"([0-9]{1,5})(h|ms|m|s)")
 _DURATION_FULL = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
 _UNIT_SECONDS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
@@ -79,7 +95,6 @@ _DEFAULT_RETRY_TRIGGERS: Final = frozenset(
 )
 _DEFAULT_RETRY_CODES: Final = frozenset({503})
 _DEFAULT_NUM_RETRIES: Final = 2
-_DEFAULT_BACKOFF_BASE: Final = 0.025
 
 
 class ConfigError(Exception):
@@ -97,216 +112,11 @@ def parse_duration(value: str, where: str) -> float:
     return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(value))
 
 
-class Credential:
-    """An upstream credential header; the value is a `SecretStr` and never shown."""
-
-    __slots__ = ("_value", "header")
-
-    def __init__(self, header: str, value: SecretStr) -> None:
-        self.header = header
-        self._value = value
-
-    def header_value(self) -> str:
-        """The value to send (secret)."""
-        return self._value.get_secret_value()
-
-    def __repr__(self) -> str:
-        return f"Credential(header={self.header!r}, value='***')"
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderMutation:
-    """Headers to set (lower-case name -> value) and to remove, after upstream's merge rules."""
-
-    set: tuple[tuple[str, str], ...] = ()
-    remove: frozenset[str] = frozenset()
-
-    def __bool__(self) -> bool:
-        return bool(self.set or self.remove)
-
-
-@dataclass(frozen=True, slots=True)
-class BodyMutation:
-    """Top-level body fields to remove, then to set (values already decoded from JSON text)."""
-
-    set: tuple[tuple[str, Any], ...] = ()
-    remove: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.set or self.remove)
-
-    def apply(self, body: dict[str, Any]) -> None:
-        """Mutate `body` in place: removals first, then sets (§1.7)."""
-        for path in self.remove:
-            body.pop(path, None)
-        for path, value in self.set:
-            body[path] = value
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class BackendTarget:
-    """An AIServiceBackend resolved to its endpoint, TLS settings and credential."""
-
-    name: str  # namespace/name
-    schema: SchemaKind
-    provider: str
-    prefix: str  # "/v1" (no trailing slash)
-    base_url: str  # scheme://host:port (Host follows it: upstream's host rewrite)
-    ssl: ssl.SSLContext | Literal[False]
-    server_hostname: str | None
-    credential: Credential | None
-
-    def __repr__(self) -> str:
-        return f"BackendTarget({self.name!r}, {self.schema}, {self.base_url!r})"
-
-
-@dataclass(frozen=True, slots=True)
-class BackendRef:
-    """One backendRef of a rule: where to send, with which model and mutations."""
-
-    target: BackendTarget
-    weight: int
-    priority: int
-    model_name_override: str | None
-    header_mutation: HeaderMutation
-    body_mutation: BodyMutation
-    cel_name: str  # upstream's per-rule backend name, the CEL `backend` variable (§4.5)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """A BackendTrafficPolicy `retry`, resolved with Envoy's defaults."""
-
-    num_retries: int = 0
-    num_attempts_per_priority: int = 0  # 0: every attempt at the first priority
-    triggers: frozenset[str] = frozenset()
-    status_codes: frozenset[int] = frozenset()
-    per_try_timeout: float | None = None
-    backoff_base: float = _DEFAULT_BACKOFF_BASE
-    backoff_max: float = _DEFAULT_BACKOFF_BASE * 10
-
-    def retries_status(self, status: int) -> bool:
-        """Whether an upstream status is retried under this policy."""
-        triggers = self.triggers
-        if "retriable-status-codes" in triggers and status in self.status_codes:
-            return True
-        if "5xx" in triggers and status >= 500:
-            return True
-        return "gateway-error" in triggers and status in (502, 503, 504)
-
-    def retries_connect_failure(self) -> bool:
-        """Whether a failure to connect (incl. TLS handshake) is retried."""
-        return bool(self.triggers & {"connect-failure", "5xx", "gateway-error", "reset"})
-
-    def retries_reset(self) -> bool:
-        """Whether a reset or an attempt timeout before the first byte is retried."""
-        return bool(self.triggers & {"reset", "5xx", "gateway-error"})
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One AIGatewayRoute rule with everything needed to forward a request."""
-
-    route_name: str  # namespace/name
-    rule_index: int
-    priorities: tuple[tuple[BackendRef, ...], ...]  # weight > 0 refs, by ascending priority
-    request_timeout: float | None  # None: disabled (0s)
-    backend_request_timeout: float | None
-    stream_idle_timeout: float | None
-    retry: RetryPolicy
-    costs: tuple[CostProgram, ...]
-
-    @property
-    def label(self) -> str:
-        """`namespace/name/rule/<i>` for logs."""
-        return f"{self.route_name}/rule/{self.rule_index}"
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderMatcher:
-    """One header match: exact value or a full-match regular expression."""
-
-    name: str
-    exact: str | None
-    regex: re.Pattern[str] | None
-
-    def matches(self, headers: Mapping[str, str]) -> bool:
-        """Whether the (lower-case keyed) request headers satisfy this match."""
-        value = headers.get(self.name)
-        if value is None:
-            return False
-        if self.regex is not None:
-            return self.regex.fullmatch(value) is not None
-        return value == self.exact
-
-
-@dataclass(frozen=True, slots=True)
-class MatchEntry:
-    """One `matches[]` entry (its headers ANDed) pointing at its rule; entries are pre-sorted."""
-
-    headers: tuple[HeaderMatcher, ...]
-    rule: Rule
-
-
 @dataclass(frozen=True, slots=True)
 class _ModelEntry:
     id: str
     created: int
     owned_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class HostScope:
-    """The rules and `/v1/models` bodies visible under one hostname scope."""
-
-    entries: tuple[MatchEntry, ...]
-    openai_models: bytes
-    anthropic_models: bytes
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class RuntimeConfig:
-    """The compiled, immutable configuration of the data plane."""
-
-    default_scope: HostScope
-    exact_hosts: Mapping[str, HostScope] = field(default_factory=dict)
-    wildcard_hosts: tuple[tuple[str, HostScope], ...] = ()  # (".suffix", scope), longest first
-    listen_port: int | None = None
-    documents: tuple[dict[str, Any], ...] = ()  # the source, secrets redacted
-    generation: int = 0
-
-    def __repr__(self) -> str:
-        return f"RuntimeConfig(generation={self.generation}, documents={len(self.documents)})"
-
-    @property
-    def has_hostnames(self) -> bool:
-        """Whether any route restricts hostnames (else Host is never looked at)."""
-        return bool(self.exact_hosts or self.wildcard_hosts)
-
-    def scope_for(self, host: str | None) -> HostScope:
-        """The scope of a Host: exact hostname, else longest wildcard, else routes without any."""
-        if host is None or not self.has_hostnames:
-            return self.default_scope
-        host = host.lower()
-        host = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
-        scope = self.exact_hosts.get(host)
-        if scope is not None:
-            return scope
-        for suffix, wild in self.wildcard_hosts:
-            if host.endswith(suffix) and len(host) > len(suffix):
-                return wild
-        return self.default_scope
-
-    def with_generation(self, generation: int) -> RuntimeConfig:
-        """The same configuration labelled with a new generation number."""
-        return RuntimeConfig(
-            default_scope=self.default_scope,
-            exact_hosts=self.exact_hosts,
-            wildcard_hosts=self.wildcard_hosts,
-            listen_port=self.listen_port,
-            documents=self.documents,
-            generation=generation,
-        )
 
 
 # -- compilation -----------------------------------------------------------------------------------
@@ -531,7 +341,7 @@ class _Compiler:
             if codes and not retry.retry_on.triggers:
                 triggers = frozenset({"retriable-status-codes"})
         per_try: float | None = None
-        base, cap = _DEFAULT_BACKOFF_BASE, _DEFAULT_BACKOFF_BASE * 10
+        base, cap = DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_BASE * 10
         try:
             if retry.per_retry is not None:
                 if retry.per_retry.timeout:
@@ -654,10 +464,14 @@ class _Compiler:
                 cel_name=f"{namespace}/{ref.name}/route/{route.name}/rule/{index}/ref/{ref_index}",
             )
             by_priority.setdefault(compiled.priority, []).append(compiled)
+        priorities = tuple(tuple(by_priority[p]) for p in sorted(by_priority))
         return Rule(
             route_name=route_name,
             rule_index=index,
-            priorities=tuple(tuple(by_priority[p]) for p in sorted(by_priority)),
+            priorities=priorities,
+            cumulative_weights=tuple(
+                tuple(accumulate(ref.weight for ref in refs)) for refs in priorities
+            ),
             request_timeout=request,
             backend_request_timeout=backend_request,
             stream_idle_timeout=idle,
@@ -706,58 +520,52 @@ def merge_header_mutations(
 
 
 def _body_value(text: str) -> Any:
-    """Upstream's rule: JSON-looking text is inserted raw (decoded here), other text as a string."""
-    stripped = text.strip()
-    if (
-        stripped[:1] in ('"', "{", "[", "-")
-        or stripped[:1].isdigit()
-        or stripped
-        in (
-            "true",
-            "false",
-            "null",
-        )
-    ):
-        try:
-            return orjson.loads(stripped)
-        except orjson.JSONDecodeError:
-            return text
-    return text
+    """Upstream's rule: JSON text is inserted raw (decoded here), any other text as a string."""
+    try:
+        return orjson.loads(text.strip())
+    except orjson.JSONDecodeError:
+        return text
 
 
-def _creation_key(route: AIGatewayRoute | AIGatewayRouteV1alpha1) -> float:
-    stamp = route.metadata.creation_timestamp
-    if not stamp:
-        return float("inf")  # not yet created: younger than any stored route
+def _timestamp(stamp: str, where: str, problems: list[str]) -> float | None:
+    """An RFC 3339 timestamp in epoch seconds; a problem naming `where` when it is not one."""
     try:
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
     except ValueError:
-        return float("inf")
+        problems.append(f"{where}: invalid RFC 3339 timestamp {stamp!r}")
+        return None
 
 
-def _models_bodies(
-    routes: list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]],
-) -> tuple[bytes, bytes]:
-    """`/v1/models` (OpenAI shape) and `/anthropic/v1/models` bodies for these routes (§4.7)."""
+def _creation_key(route: AIGatewayRoute | AIGatewayRouteV1alpha1, problems: list[str]) -> float:
+    """Route age for precedence; a route not yet created is younger than any stored one."""
+    stamp = route.metadata.creation_timestamp
+    where = f"{_ident(route)}: metadata.creationTimestamp"
+    created = _timestamp(stamp, where, problems) if stamp else None
+    return float("inf") if created is None else created
+
+
+def _route_models(
+    route: AIGatewayRoute | AIGatewayRouteV1alpha1, created: int, problems: list[str]
+) -> list[_ModelEntry]:
+    """The models a route lists on `/v1/models`: its Exact `x-ai-eg-model` matches (§4.7)."""
     models: list[_ModelEntry] = []
-    now = int(time.time())
-    for route, created_key in routes:
-        assert route.spec is not None
-        route_created = int(created_key) if created_key != float("inf") else now
-        for rule in route.spec.rules:
-            created = route_created
-            if rule.models_created_at:
-                try:
-                    stamp = rule.models_created_at.replace("Z", "+00:00")
-                    created = int(datetime.fromisoformat(stamp).timestamp())
-                except ValueError:
-                    pass
-            owner = rule.models_owned_by or "Envoy AI Gateway"
-            for match in rule.matches or []:
-                for header in match.headers or []:
-                    exact = (header.type or "Exact") == "Exact"
-                    if header.name.lower() == MODEL_HEADER and exact:
-                        models.append(_ModelEntry(header.value, created, owner))
+    for index, rule in enumerate(route.spec.rules if route.spec is not None else []):
+        rule_created = created
+        if rule.models_created_at:
+            where = f"{_ident(route)}: spec.rules[{index}].modelsCreatedAt"
+            stamp = _timestamp(rule.models_created_at, where, problems)
+            rule_created = created if stamp is None else int(stamp)
+        owner = rule.models_owned_by or "Envoy AI Gateway"
+        for match in rule.matches or []:
+            for header in match.headers or []:
+                exact = (header.type or "Exact") == "Exact"
+                if header.name.lower() == MODEL_HEADER and exact:
+                    models.append(_ModelEntry(header.value, rule_created, owner))
+    return models
+
+
+def _models_bodies(models: list[_ModelEntry]) -> tuple[bytes, bytes]:
+    """`/v1/models` (OpenAI shape) and `/anthropic/v1/models` bodies listing these models."""
     openai = {
         "data": [
             {"id": m.id, "created": m.created, "object": "model", "owned_by": m.owned_by}
@@ -783,13 +591,32 @@ def _models_bodies(
     return orjson.dumps(openai), orjson.dumps(anthropic)
 
 
+_CREDENTIAL_HEADERS: Final = frozenset(header for header, _ in _CREDENTIAL_HEADER.values())
+
+
 def _redact(resource: Resource) -> dict[str, Any]:
+    """The wire form for `/config`: Secret values and credential header values masked."""
     doc = resource.to_dict()
     if isinstance(resource, Secret):
         for key in ("data", "stringData"):
             if isinstance(doc.get(key), dict):
                 doc[key] = dict.fromkeys(doc[key], "***")
+    else:
+        _mask_credential_headers(doc)
     return doc
+
+
+def _mask_credential_headers(node: Any) -> None:
+    """Mask `{name, value}` items naming a credential header (e.g. a headerMutation `set`)."""
+    if isinstance(node, dict):
+        name = node.get("name")
+        if isinstance(name, str) and name.lower() in _CREDENTIAL_HEADERS and "value" in node:
+            node["value"] = "***"
+        for child in node.values():
+            _mask_credential_headers(child)
+    elif isinstance(node, list):
+        for child in node:
+            _mask_credential_headers(child)
 
 
 def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> RuntimeConfig:
@@ -804,44 +631,50 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
         if listeners:
             listen_port = listeners[0].port
     ordered = sorted(
-        ((r, _creation_key(r)) for r in compiler.routes),
+        ((r, _creation_key(r, compiler.problems)) for r in compiler.routes),
         key=lambda rc: (rc[1], _ns(rc[0]), rc[0].name),
     )
-    # (sort key, matchers, rule, route, created) for every match entry
-    scopes: dict[str | None, list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]]] = {}
-    entries_of: dict[int, list[tuple[tuple[Any, ...], MatchEntry]]] = {}
+    now = int(time.time())
+    # hostname (None: any) -> the (sort key, entry) pairs and the models of its routes
+    scopes: dict[str | None, tuple[list[tuple[tuple[int, ...], MatchEntry]], list[_ModelEntry]]]
+    scopes = {}
     for position, (route, created) in enumerate(ordered):
-        compiled = compiler.rules(route)
-        entries_of[id(route)] = [
+        keyed = [
             ((-len(matchers), position, rule.rule_index, match_index), MatchEntry(matchers, rule))
-            for matchers, rule, match_index in compiled
+            for matchers, rule, match_index in compiler.rules(route)
         ]
+        route_created = now if created == float("inf") else int(created)
+        models = _route_models(route, route_created, compiler.problems)
         hostnames: list[str | None] = [None]
         if route.spec is not None and route.spec.hostnames:
             hostnames = list(route.spec.hostnames)
         for hostname in hostnames:
-            scopes.setdefault(hostname.lower() if hostname else None, []).append((route, created))
+            scope_keyed, scope_models = scopes.setdefault(
+                hostname.lower() if hostname else None, ([], [])
+            )
+            scope_keyed.extend(keyed)
+            scope_models.extend(models)
     if compiler.problems:
         raise ConfigError(compiler.problems)
 
-    def scope(routes: list[tuple[AIGatewayRoute | AIGatewayRouteV1alpha1, float]]) -> HostScope:
-        keyed = [entry for route, _ in routes for entry in entries_of[id(route)]]
+    def scope(hostname: str | None) -> HostScope:
+        keyed, models = scopes.get(hostname, ([], []))
         keyed.sort(key=lambda ke: ke[0])
-        openai_models, anthropic_models = _models_bodies(routes)
+        openai_models, anthropic_models = _models_bodies(models)
         return HostScope(tuple(e for _, e in keyed), openai_models, anthropic_models)
 
     exact: dict[str, HostScope] = {}
     wildcards: list[tuple[str, HostScope]] = []
-    for hostname, routes in scopes.items():
+    for hostname in scopes:
         if hostname is None:
             continue
         if hostname.startswith("*."):
-            wildcards.append((hostname[1:], scope(routes)))
+            wildcards.append((hostname[1:], scope(hostname)))
         else:
-            exact[hostname] = scope(routes)
+            exact[hostname] = scope(hostname)
     wildcards.sort(key=lambda sw: -len(sw[0]))
     return RuntimeConfig(
-        default_scope=scope(scopes.get(None, [])),
+        default_scope=scope(None),
         exact_hosts=exact,
         wildcard_hosts=tuple(wildcards),
         listen_port=listen_port,

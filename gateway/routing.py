@@ -9,18 +9,22 @@ retries, after `numAttemptsPerPriority` attempts at the current one.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 
-from gateway.config import BackendRef, HostScope, Rule
+from gateway.runtime import BackendRef, HostScope, Rule
 
 __all__ = ["AttemptPlan", "request_headers", "select_rule"]
 
 
 def request_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Request headers keyed by lower-case name; repeated headers are joined with ","."""
+    """Request headers keyed by name; repeated headers are joined with ",".
+
+    ASGI servers already give header names in lower case (ASGI HTTP spec), so none is re-cased.
+    """
     headers: dict[str, str] = {}
     for key, value in raw:
-        name = key.decode("latin-1").lower()
+        name = key.decode("latin-1")
         text = value.decode("latin-1")
         previous = headers.get(name)
         headers[name] = text if previous is None else f"{previous},{text}"
@@ -38,15 +42,11 @@ def select_rule(scope: HostScope, headers: Mapping[str, str]) -> Rule | None:
     return None
 
 
-def _pick(refs: tuple[BackendRef, ...]) -> BackendRef:
+def _pick(refs: tuple[BackendRef, ...], cumulative: tuple[int, ...]) -> BackendRef:
+    """A weighted random pick (`cumulative` holds the running weight sums, from the config)."""
     if len(refs) == 1:
         return refs[0]
-    point = random.random() * sum(ref.weight for ref in refs)
-    for ref in refs:
-        point -= ref.weight
-        if point < 0:
-            return ref
-    return refs[-1]
+    return refs[bisect_right(cumulative, random.random() * cumulative[-1])]
 
 
 class AttemptPlan:
@@ -81,4 +81,5 @@ class AttemptPlan:
             self._used_at_level = 0
         self._attempts += 1
         self._used_at_level += 1
-        return _pick(priorities[self._level])
+        level = self._level
+        return _pick(priorities[level], self._rule.cumulative_weights[level])

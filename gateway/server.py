@@ -8,7 +8,6 @@ is read once per request from `DataPlane.config`; replacing that reference is a 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
@@ -17,15 +16,16 @@ import aiohttp
 import orjson
 
 from gateway.accesslog import AccessRecord, log_access
-from gateway.config import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.metrics import GenAIMetrics, RequestAttributes
 from gateway.routing import request_headers, select_rule
+from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import (
     ClientDisconnected,
     Receive,
     RequestBodyTooLarge,
     Scope,
     Send,
+    get_header,
     read_body,
     send_response,
 )
@@ -45,7 +45,7 @@ from gateway.translation.errors import anthropic_error_body, anthropic_error_typ
 from gateway.translation.usage import TokenUsage
 from gateway.upstream import OpenResponse, PreparedRequest, UpstreamClient, UpstreamFailure
 from gateway.upstream import open_response as _open_response
-from gateway.usage import StreamUsage, evaluate_costs, usage_from_body
+from gateway.usage import StreamUsage, evaluate_costs, usage_from_json
 
 __all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
 
@@ -64,17 +64,18 @@ _DROP_REQUEST: Final = frozenset(
         "authorization", "x-api-key", "x-ai-eg-upstream-host", MODEL_HEADER,
     }
 )  # fmt: skip
+# Not passed on: hop-by-hop, recomputed, or set by the gateway (content-type).
 _DROP_RESPONSE: Final = frozenset(
-    {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server"}
-)
+    {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server",
+     b"content-type"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    """A served path: its metrics operation name, client API and kind."""
+    """A served path: its client API and kind (also its `gen_ai.operation.name`)."""
 
     path: str
-    operation: str
     api: API
     kind: Literal["messages", "count_tokens", "chat", "models"]
 
@@ -82,13 +83,11 @@ class Endpoint:
 ENDPOINTS: Final[dict[str, Endpoint]] = {
     e.path: e
     for e in (
-        Endpoint("/anthropic/v1/messages", "messages", "Anthropic", "messages"),
-        Endpoint(
-            "/anthropic/v1/messages/count_tokens", "count_tokens", "Anthropic", "count_tokens"
-        ),
-        Endpoint("/anthropic/v1/models", "models", "Anthropic", "models"),
-        Endpoint("/v1/chat/completions", "chat", "OpenAI", "chat"),
-        Endpoint("/v1/models", "models", "OpenAI", "models"),
+        Endpoint("/anthropic/v1/messages", "Anthropic", "messages"),
+        Endpoint("/anthropic/v1/messages/count_tokens", "Anthropic", "count_tokens"),
+        Endpoint("/anthropic/v1/models", "Anthropic", "models"),
+        Endpoint("/v1/chat/completions", "OpenAI", "chat"),
+        Endpoint("/v1/models", "OpenAI", "models"),
     )
 }
 _UPSTREAM_SUFFIX: Final = {
@@ -157,11 +156,11 @@ class _PassthroughRelay:
     def __init__(self, api: API) -> None:
         self._api: API = api
         self._watch = StreamUsage(api)
-        self._tail = b"\n\n"
+        self._tail = b"\n\n"  # the stream's last bytes (enough to see an event boundary)
 
     def feed(self, chunk: bytes) -> list[bytes]:
         self._watch.feed(chunk)
-        self._tail = (self._tail + chunk)[-2:]
+        self._tail = chunk[-4:] if len(chunk) >= 4 else (self._tail + chunk)[-4:]
         return [chunk]
 
     def finish(self, failure: str | None) -> list[bytes]:
@@ -170,7 +169,7 @@ class _PassthroughRelay:
         message = failure or "upstream stream ended before completion"
         frame = _stream_error_frame(self._api, message)
         # Close a half-sent event first, so the error event parses on its own.
-        return [frame if self._tail.endswith((b"\n\n", b"\r\r", b"\r\n")) else b"\n\n" + frame]
+        return [frame if _ends_event(self._tail) else b"\n\n" + frame]
 
     @property
     def usage(self) -> TokenUsage | None:
@@ -183,6 +182,14 @@ class _PassthroughRelay:
     @property
     def complete(self) -> bool:
         return self._watch.complete
+
+
+def _ends_event(tail: bytes) -> bool:
+    """Whether SSE bytes end on an event boundary: a line end right after another line end."""
+    for end in (b"\r\n", b"\n", b"\r"):
+        if tail.endswith(end):
+            return tail[: -len(end)].endswith((b"\n", b"\r"))
+    return False
 
 
 class _TranslatedRelay:
@@ -266,18 +273,21 @@ class _Exchange:
 
     def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
         override = ref.model_name_override is not None
-        force = self.force_usage and self.stream and self.endpoint.api == "OpenAI"
+        options = self.body.get("stream_options")
+        options = options if isinstance(options, dict) else {}
+        force = (
+            self.force_usage
+            and self.stream
+            and self.endpoint.api == "OpenAI"
+            and options.get("include_usage") is not True
+        )
         if not (override or ref.body_mutation or force):
             return self.raw
         body = dict(self.body)
         if override:
             body["model"] = upstream_model
         if force:
-            options = body.get("stream_options")
-            body["stream_options"] = {
-                **(options if isinstance(options, dict) else {}),
-                "include_usage": True,
-            }
+            body["stream_options"] = {**options, "include_usage": True}
         ref.body_mutation.apply(body)
         return orjson.dumps(body)
 
@@ -313,13 +323,15 @@ class _Exchange:
 
     def success_body(self, body: bytes) -> tuple[bytes, TokenUsage | None, str | None]:
         """The client body of a 2xx response, with the usage and model it reports."""
-        usage, model = usage_from_body(self.backend_schema, body)
-        if not self.translated:
-            return body, usage, model
         try:
             parsed = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
+            if not self.translated:
+                return body, None, None  # passed through as it came
             raise TranslationError(502, f"upstream returned invalid JSON: {exc}") from exc
+        usage, model = usage_from_json(self.backend_schema, parsed)
+        if not self.translated:
+            return body, usage, model
         if self.endpoint.api == "OpenAI":
             return orjson.dumps(anthropic_to_openai_response(parsed, self.context)), usage, model
         return orjson.dumps(openai_to_anthropic_response(parsed, self.context)), usage, model
@@ -367,8 +379,8 @@ class DataPlane:
             return
         config = self.config
         if endpoint.kind == "models":
-            host = _host(scope)
-            models = config.scope_for(host)
+            host = get_header(scope, b"host")
+            models = config.scope_for(None if host is None else host.decode("latin-1"))
             body = models.anthropic_models if endpoint.api == "Anthropic" else models.openai_models
             await send_response(send, 200, body)
             return
@@ -377,14 +389,33 @@ class DataPlane:
     async def _proxy(
         self, endpoint: Endpoint, config: RuntimeConfig, scope: Scope, receive: Receive, send: Send
     ) -> None:
+        """Handle one model request and write its single access-log line, whatever the outcome."""
         started = time.perf_counter()
         record = AccessRecord(scope["method"], endpoint.path, time.time())
+        try:
+            await self._handle(endpoint, config, scope, receive, send, record, started)
+        finally:
+            record.duration = time.perf_counter() - started
+            log_access(record)
+
+    async def _handle(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: AccessRecord,
+        started: float,
+    ) -> None:
         try:
             raw = await read_body(receive, limit=self.body_limit)
         except RequestBodyTooLarge as exc:
             await self._reply(send, record, 413, _envelope(413, "PayloadTooLarge", str(exc)))
             return
         except ClientDisconnected:
+            record.status = 499
+            record.error = "client disconnected before sending its request"
             return
         try:
             body = orjson.loads(raw)
@@ -428,8 +459,6 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
-            record.duration = time.perf_counter() - started
-            log_access(record)
 
     async def _forward(
         self,
@@ -450,11 +479,11 @@ class DataPlane:
             opened = await _open_response(self.client, rule, build)
         except TranslationError as exc:
             body = exc.to_anthropic() if endpoint.api == "Anthropic" else exc.to_openai()
-            await self._reply(send, record, exc.status, body, finished=call)
+            await self._reply(send, record, exc.status, body, call=call)
             return
         except UpstreamFailure as exc:
             record.error = str(exc)
-            await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, finished=call)
+            await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, call=call)
             self._record_metrics(endpoint, None, model, record, started, success=False)
             return
         response, ref = opened.response, opened.ref
@@ -488,9 +517,7 @@ class DataPlane:
                 "timeout" if isinstance(exc, asyncio.TimeoutError) else "reset"
             )
             record.error = str(failure)
-            await self._reply(
-                send, record, failure.status, failure.text.encode(), _TEXT, finished=call
-            )
+            await self._reply(send, record, failure.status, failure.text.encode(), _TEXT, call=call)
             return
         status = response.status
         content_type = response.headers.get("content-type")
@@ -591,7 +618,7 @@ class DataPlane:
     ) -> None:
         request_model = record.request_model or model
         attrs = RequestAttributes(
-            operation=endpoint.operation,
+            operation=endpoint.kind,
             provider=ref.target.provider if ref is not None else "",
             original_model=model,
             request_model=request_model,
@@ -613,21 +640,13 @@ class DataPlane:
         body: bytes,
         content_type: bytes = b"application/json",
         *,
-        finished: _Call | None = None,
+        call: _Call | None = None,
     ) -> None:
+        """Send a complete gateway-made response (marking the call finished first)."""
         record.status = status
-        if finished is not None:
-            finished.finished = True
+        if call is not None:
+            call.finished = True
         await send_response(send, status, body, content_type=content_type)
-        if record.route is None:
-            log_access(record)
-
-
-def _host(scope: Scope) -> str | None:
-    for key, value in scope["headers"]:
-        if key == b"host":
-            return str(value.decode("latin-1"))
-    return None
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
@@ -635,19 +654,17 @@ def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, byt
     out: list[tuple[bytes, bytes]] = []
     for key, value in response.raw_headers:
         name = key.lower()
-        if name in _DROP_RESPONSE or name == b"content-type":
-            continue
-        out.append((name, value))
+        if name not in _DROP_RESPONSE:
+            out.append((name, value))
     return out
 
 
 async def _watch_disconnect(receive: Receive, call: _Call, task: asyncio.Task[Any] | None) -> None:
     """Cancel the request's task when its client goes away before the response finished."""
-    with contextlib.suppress(Exception):
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                if not call.finished and task is not None:
-                    call.disconnected = True
-                    task.cancel()
-                return
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            if not call.finished and task is not None:
+                call.disconnected = True
+                task.cancel()
+            return

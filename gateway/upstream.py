@@ -16,8 +16,8 @@ from typing import Final, Literal
 
 import aiohttp
 
-from gateway.config import BackendRef, BackendTarget, Rule
 from gateway.routing import AttemptPlan
+from gateway.runtime import BackendRef, BackendTarget, Rule
 
 __all__ = ["OpenResponse", "PreparedRequest", "UpstreamClient", "UpstreamFailure", "open_response"]
 
@@ -44,13 +44,19 @@ class UpstreamFailure(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PreparedRequest:
-    """What one attempt sends: path under the backend's base URL, headers, body."""
+    """What one attempt sends: path under the backend's base URL, headers, body.
+
+    The headers carry the injected credential, so the repr shows header names only.
+    """
 
     path: str
     headers: Mapping[str, str]
     body: bytes
+
+    def __repr__(self) -> str:
+        return f"PreparedRequest({self.path!r}, headers={sorted(self.headers)}, {len(self.body)} B)"
 
 
 @dataclass(slots=True)

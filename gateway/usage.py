@@ -24,7 +24,7 @@ __all__ = [
     "TokenUsage",
     "compile_costs",
     "evaluate_costs",
-    "usage_from_body",
+    "usage_from_json",
 ]
 
 _BY_TYPE: Final[dict[str, Callable[[TokenUsage], int]]] = {
@@ -45,23 +45,11 @@ class CostProgram:
     kind: str
     cel: Callable[[Mapping[str, Any]], int] | None = None
 
-    def evaluate(self, usage: TokenUsage, model: str, backend: str, route_name: str) -> int:
-        """The cost of one response (CEL variables as upstream's `llmcostcel`)."""
+    def evaluate(self, usage: TokenUsage, variables: Mapping[str, Any]) -> int:
+        """The cost of one response; `variables` are the CEL variables (see `evaluate_costs`)."""
         if self.cel is None:
             return _BY_TYPE[self.kind](usage)
-        return self.cel(
-            {
-                "model": model,
-                "backend": backend,
-                "route_name": route_name,
-                "input_tokens": usage.input_tokens,
-                "cached_input_tokens": usage.cached_input_tokens,
-                "cache_creation_input_tokens": usage.cache_creation_input_tokens,
-                "output_tokens": usage.output_tokens,
-                "total_tokens": usage.total_tokens,
-                "reasoning_tokens": usage.reasoning_tokens,
-            }
-        )
+        return self.cel(variables)
 
 
 def compile_costs(costs: Iterable[LLMRequestCost]) -> tuple[CostProgram, ...]:
@@ -91,28 +79,36 @@ def evaluate_costs(
     """Every cost by metadata key, plus the errors of those that failed (they are left out)."""
     costs: dict[str, int] = {}
     errors: list[str] = []
+    variables = {  # upstream's `llmcostcel` variables, built once for every program
+        "model": model,
+        "backend": backend,
+        "route_name": route_name,
+        "input_tokens": usage.input_tokens,
+        "cached_input_tokens": usage.cached_input_tokens,
+        "cache_creation_input_tokens": usage.cache_creation_input_tokens,
+        "output_tokens": usage.output_tokens,
+        "total_tokens": usage.total_tokens,
+        "reasoning_tokens": usage.reasoning_tokens,
+    }
     for program in programs:
         try:
-            costs[program.metadata_key] = program.evaluate(usage, model, backend, route_name)
+            costs[program.metadata_key] = program.evaluate(usage, variables)
         except (ValueError, TypeError, RuntimeError) as exc:
             errors.append(f"{program.metadata_key}: {exc}")
     return costs, errors
 
 
-def usage_from_body(schema: str, body: bytes) -> tuple[TokenUsage | None, str | None]:
-    """Usage and response model of a complete JSON response of `schema` (Anthropic/OpenAI)."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None, None
+def usage_from_json(schema: str, data: Any) -> tuple[TokenUsage | None, str | None]:
+    """Usage and response model of a parsed JSON response of `schema` (Anthropic/OpenAI)."""
     if not isinstance(data, dict):
         return None, None
     model = data.get("model")
+    model = model if isinstance(model, str) else None
     raw = data.get("usage")
     if not isinstance(raw, dict):
-        return None, model if isinstance(model, str) else None
+        return None, model
     usage = TokenUsage.from_anthropic(raw) if schema == "Anthropic" else TokenUsage.from_openai(raw)
-    return usage, model if isinstance(model, str) else None
+    return usage, model
 
 
 class StreamUsage:

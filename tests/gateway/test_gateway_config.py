@@ -6,7 +6,7 @@ import pytest
 
 from aigw_sdk.models import Backend, BackendTLSPolicy, ObjectMeta, Secret
 from gateway.config import ConfigError, compile_config, parse_duration
-from tests.gateway.gw_helpers import provider, retry_policy, route, rule
+from tests.gateway.gw_helpers import SIM_KEY, provider, retry_policy, route, rule
 
 
 def _rule_of(config_resources: list[object]) -> object:
@@ -100,3 +100,35 @@ def test_invalid_cost_expression_is_a_config_error() -> None:
         compile_config(
             [*provider("a", "Anthropic", 9), route("r", [rule("m", ["a"])], llmRequestCosts=costs)]
         )
+
+
+def test_invalid_timestamps_are_config_errors_naming_the_field() -> None:
+    bad_rule = rule("m", ["a"], modelsCreatedAt="yesterday")
+    with pytest.raises(ConfigError) as info:
+        compile_config([*provider("a", "Anthropic", 9), route("r", [bad_rule], created="soon")])
+    assert info.value.problems == [
+        "AIGatewayRoute default/r: metadata.creationTimestamp: invalid RFC 3339 timestamp 'soon'",
+        "AIGatewayRoute default/r: spec.rules[0].modelsCreatedAt: "
+        "invalid RFC 3339 timestamp 'yesterday'",
+    ]
+
+
+def test_weights_are_summed_once_at_compile_time() -> None:
+    refs = [{"name": "a", "weight": 1}, {"name": "b", "weight": 3}, {"name": "c", "priority": 1}]
+    resources = [*provider("a", "Anthropic", 9), *provider("b", "Anthropic", 9)]
+    compiled = _rule_of([*resources, *provider("c", "Anthropic", 9), route("r", [rule("m", refs)])])
+    assert compiled.cumulative_weights == ((1, 4), (1,))  # type: ignore[attr-defined]
+
+
+def test_config_documents_mask_credential_header_values() -> None:
+    resources = provider(
+        "a", "Anthropic", 9, header_set={"Authorization": "Bearer hdr-secret", "x-team": "blue"}
+    )
+    ref = {"name": "a", "headerMutation": {"set": [{"name": "x-api-key", "value": "ref-secret"}]}}
+    config = compile_config([*resources, route("r", [rule("m", [ref])])])
+    text = repr(config.documents)
+    assert "hdr-secret" not in text and "ref-secret" not in text and SIM_KEY not in text
+    assert "'value': 'blue'" in text  # other headers are shown as written
+    # Only the documents are masked: the compiled mutation still sends the value.
+    rule_ = config.default_scope.entries[0].rule
+    assert ("x-api-key", "ref-secret") in rule_.priorities[0][0].header_mutation.set

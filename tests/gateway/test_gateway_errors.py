@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import orjson
+import pytest
 
 from gateway.serving import ServerThread
+from gateway.upstream import PreparedRequest
 from tests.gateway.gw_helpers import (
     ANTHROPIC_HEADERS,
     RecordingUpstream,
     Stack,
+    access_line,
     anthropic_body,
     provider,
     route,
@@ -179,3 +184,33 @@ def test_unreachable_backend_without_retry_is_envoys_503(stack: Stack) -> None:
     )
     assert response.status_code == 503
     assert response.text.startswith("upstream connect error or disconnect/reset before headers")
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "status"),
+    [
+        ("/v1/chat/completions", b"{not json", 400),
+        ("/v1/chat/completions", b'{"model":"unknown","messages":[]}', 404),
+        (
+            "/anthropic/v1/messages",
+            b'{"model":"claude-sonnet-4-5","pad":"' + b"x" * 2000 + b'"}',
+            413,
+        ),
+    ],
+)
+def test_replies_before_routing_log_one_complete_line(
+    stack: Stack, caplog: pytest.LogCaptureFixture, path: str, content: bytes, status: int
+) -> None:
+    _serve(stack, body_limit=1000)
+    with caplog.at_level(logging.INFO, logger="gateway.access"):
+        response = httpx.post(f"{stack.url}{path}", content=content)
+        line = access_line(caplog)
+    assert response.status_code == status
+    assert [r.name for r in caplog.records].count("gateway.access") == 1
+    assert (line["status"], line["path"], line["route"]) == (status, path, None)
+    assert line["duration_ms"] > 0
+
+
+def test_prepared_request_repr_hides_the_injected_credential() -> None:
+    prepared = PreparedRequest("/v1/messages", {"x-api-key": "sk-injected"}, b"{}")
+    assert "sk-injected" not in repr(prepared) and "x-api-key" in repr(prepared)

@@ -8,8 +8,9 @@ import httpx
 import orjson
 import pytest
 
+from gateway import routing
 from gateway.config import compile_config
-from gateway.routing import select_rule
+from gateway.routing import AttemptPlan, select_rule
 from gateway.serving import ServerThread
 from tests.gateway.gw_helpers import (
     ANTHROPIC_HEADERS,
@@ -265,3 +266,17 @@ def test_retry_policy_triggers_compile(triggers: list[str]) -> None:
     chosen = select_rule(config.default_scope, {"x-ai-eg-model": "m"})
     assert chosen is not None and chosen.retry.triggers == frozenset(triggers)
     assert chosen.retry.num_retries == 2  # Envoy's default
+
+
+@pytest.mark.parametrize(("draw", "expected"), [(0.0, "a"), (0.24, "a"), (0.25, "b"), (0.99, "b")])
+def test_weighted_pick_follows_the_weights(
+    monkeypatch: pytest.MonkeyPatch, draw: float, expected: str
+) -> None:
+    """Weights 1 and 3: the first quarter of the draw range picks `a`, the rest `b`."""
+    refs = [{"name": "a", "weight": 1}, {"name": "b", "weight": 3}]
+    config = compile_config([*_backends(), route("r", [rule("m", refs)])])
+    chosen = select_rule(config.default_scope, {"x-ai-eg-model": "m"})
+    assert chosen is not None
+    monkeypatch.setattr(routing.random, "random", lambda: draw)
+    ref = AttemptPlan(chosen).next_backend()
+    assert ref is not None and ref.target.name == f"default/{expected}"

@@ -162,3 +162,56 @@ def test_client_disconnect_cancels_the_upstream_request(stack: Stack) -> None:
         while upstream.disconnects == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
     assert upstream.disconnects == 1
+
+
+def test_stream_cut_after_a_crlf_line_gets_its_own_error_event(stack: Stack) -> None:
+    """A stream cut mid-event after a CRLF line end: the error event must not merge into it."""
+    half = b'event: message_start\r\ndata: {"type":"message_start","message":{}}\r\n'
+    upstream = RecordingUpstream([half], content_type=b"text/event-stream")
+    with ServerThread([(upstream, "127.0.0.1", 0)]) as server:
+        _route_to(stack, server.ports[0])
+        with httpx.stream(
+            "POST",
+            f"{stack.url}/anthropic/v1/messages",
+            json=anthropic_body(stream=True),
+            headers=ANTHROPIC_HEADERS,
+        ) as response:
+            events = _events(b"".join(response.iter_raw()))
+    assert [name for name, _ in events] == ["message_start", "error"]
+    assert orjson.loads(events[-1][1])["type"] == "error"
+
+
+OPENAI_SSE = [
+    b'data: {"id":"c","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n',
+    b'data: {"id":"c","model":"gpt-4o-mini","choices":[],'
+    b'"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\n\n',
+    b"data: [DONE]\n\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("options", "forwarded_unchanged"),
+    [(b',"stream_options":{"include_usage":true}', True), (b"", False)],
+)
+def test_openai_stream_usage_is_requested_only_when_missing(
+    stack: Stack, caplog: pytest.LogCaptureFixture, options: bytes, forwarded_unchanged: bool
+) -> None:
+    """With costs configured the gateway needs usage: it adds `include_usage` only if absent."""
+    upstream = RecordingUpstream(OPENAI_SSE, content_type=b"text/event-stream")
+    raw = (
+        b'{"model":"gpt-4o-mini",  "stream":true' + options + b","
+        b'"messages":[{"role":"user","content":"\\u00e9"}]}'
+    )
+    costs = [{"metadataKey": "out", "type": "OutputToken"}]
+    with ServerThread([(upstream, "127.0.0.1", 0)]) as server:
+        stack.serve(
+            provider("gpt", "OpenAI", server.ports[0]),
+            route("r", [rule("gpt-4o-mini", ["gpt"])], llmRequestCosts=costs),
+        )
+        with caplog.at_level(logging.INFO, logger="gateway.access"):
+            httpx.post(f"{stack.url}/v1/chat/completions", content=raw)
+            line = access_line(caplog)
+    sent = upstream.requests[0][2]
+    assert (sent == raw) is forwarded_unchanged
+    assert orjson.loads(sent)["stream_options"] == {"include_usage": True}
+    assert line["costs"] == {"out": 2}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import tempfile
+from pathlib import Path
+
 import anthropic
 import httpx
 import openai
@@ -9,7 +13,7 @@ import pytest
 
 from aigw_sdk import presets
 from aigw_sdk.local import GatewayConfigRejected, LocalGateway
-from aigw_sdk.models import AIGatewayRoute
+from aigw_sdk.models import AIGatewayRoute, Backend, Secret
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -54,7 +58,11 @@ def test_apply_and_simulated_bundle() -> None:
         applied = gw.apply(gw.simulated(seed))
         assert applied["generation"] == 1
         assert gw.url is not None and "walk" in _ask(gw.url)
-        assert seed.of_kind(type(seed.resources[0]))  # the original is untouched
+        # The original is untouched: same upstream, same key, TLS policy kept.
+        [backend] = seed.of_kind(Backend)
+        assert backend.spec.endpoints is not None and backend.spec.endpoints[0].fqdn is not None
+        assert backend.spec.endpoints[0].fqdn.hostname == "api.anthropic.com"
+        assert seed.of_kind(Secret)[0].value("apiKey") == "not-the-simulator-key"
         assert any(r.kind == "BackendTLSPolicy" for r in seed)
 
 
@@ -85,3 +93,18 @@ def test_subprocess_mode() -> None:
         assert gw.config()["generation"] == 0
         applied = gw.apply(gw.simulated(presets.anthropic(models=["claude-opus-4"])))
         assert applied["generation"] == 1
+
+
+def test_failed_subprocess_start_removes_the_bundle_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle file holds API keys: a start that fails must not leave it behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seed = presets.anthropic(api_key="file-secret", models=["claude-sonnet-4-5"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        gateway = LocalGateway(seed, mode="subprocess", port=taken.getsockname()[1])
+        with pytest.raises(RuntimeError, match="did not start"):
+            gateway.start()
+    assert list(tmp_path.iterdir()) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Final
+from typing import Final
 
 import orjson
 
@@ -37,10 +37,6 @@ _CONFIG_LIMIT: Final = 16 * 1024 * 1024
 _PROMETHEUS: Final = b"text/plain; version=0.0.4; charset=utf-8"
 
 
-def _json(payload: Any) -> bytes:
-    return orjson.dumps(payload)
-
-
 class AdminApp:
     """Admin endpoints of one gateway process."""
 
@@ -63,16 +59,20 @@ class AdminApp:
             await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
         elif path == "/config":
             if not self._authorized(scope):
-                body = _json({"error": "missing or wrong admin token (Authorization: Bearer …)"})
+                body = orjson.dumps(
+                    {"error": "missing or wrong admin token (Authorization: Bearer …)"}
+                )
                 await send_response(send, 401, body, headers=[(b"www-authenticate", b"Bearer")])
             elif method == "GET":
                 await send_response(send, 200, self._config_body())
             elif method == "PUT":
                 await self._put_config(receive, send)
             else:
-                await send_response(send, 405, _json({"error": f"method {method} not allowed"}))
+                await send_response(
+                    send, 405, orjson.dumps({"error": f"method {method} not allowed"})
+                )
         else:
-            await send_response(send, 404, _json({"error": f"unknown admin path: {path}"}))
+            await send_response(send, 404, orjson.dumps({"error": f"unknown admin path: {path}"}))
 
     def _authorized(self, scope: Scope) -> bool:
         header = get_header(scope, b"authorization") or b""
@@ -81,20 +81,22 @@ class AdminApp:
 
     def _config_body(self) -> bytes:
         config = self.plane.config
-        return _json({"generation": config.generation, "resources": list(config.documents)})
+        return orjson.dumps({"generation": config.generation, "resources": list(config.documents)})
 
     async def _put_config(self, receive: Receive, send: Send) -> None:
         try:
             raw = await read_body(receive, limit=_CONFIG_LIMIT)
         except RequestBodyTooLarge as exc:
-            await send_response(send, 413, _json({"error": str(exc)}))
+            await send_response(send, 413, orjson.dumps({"error": str(exc)}))
             return
         except ClientDisconnected:
             return
         try:
-            bundle = load_yaml(raw.decode("utf-8"), substitute_env=True)
+            # No ${VAR} expansion here: that is for files read at start-up. Expanding a bundle
+            # sent over the network would copy the gateway's environment into its config.
+            bundle = load_yaml(raw.decode("utf-8"))
         except (BundleLoadError, UnicodeDecodeError) as exc:
-            await send_response(send, 400, _json({"error": f"invalid YAML: {exc}"}))
+            await send_response(send, 400, orjson.dumps({"error": f"invalid YAML: {exc}"}))
             return
         issues = bundle.validate()
         errors = [issue for issue in issues if issue.severity == "error"]
@@ -102,7 +104,7 @@ class AdminApp:
             body = {"error": "the bundle is invalid; nothing changed", "issues": [
                 issue.to_dict() for issue in errors
             ]}  # fmt: skip
-            await send_response(send, 422, _json(body))
+            await send_response(send, 422, orjson.dumps(body))
             return
         current = self.plane.config
         try:
@@ -116,10 +118,10 @@ class AdminApp:
                     for problem in exc.problems
                 ],
             }  # fmt: skip
-            await send_response(send, 422, _json(body))
+            await send_response(send, 422, orjson.dumps(body))
             return
         self.plane.config = config
         _LOG.info("configuration generation %d applied", config.generation)
         warnings = [issue.to_dict() for issue in issues if issue.severity == "warning"]
         payload = {"generation": config.generation, "resources": len(config.documents)}
-        await send_response(send, 200, _json({**payload, "warnings": warnings}))
+        await send_response(send, 200, orjson.dumps({**payload, "warnings": warnings}))

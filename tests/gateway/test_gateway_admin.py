@@ -86,11 +86,24 @@ def test_put_config_swaps_atomically(stack: Stack) -> None:
     assert _ask(stack, "claude-sonnet-4-5").status_code == 404
 
 
+def test_put_config_does_not_expand_the_gateways_environment(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIGW_TEST_PRIVATE", "from-the-gateway-process")
+    stack.serve(_bundle(stack))
+    text = _bundle(stack).to_yaml()
+    text = text.replace("value: claude-sonnet-4-5", "value: ${AIGW_TEST_PRIVATE}")
+    with stack.admin() as admin:
+        assert admin.put("/config", content=text).status_code == 200
+        served = orjson.dumps(admin.get("/config").json()).decode()
+    assert "${AIGW_TEST_PRIVATE}" in served
+    assert "from-the-gateway-process" not in served
+
+
 def test_bad_bundle_is_rejected_whole_listing_every_issue(stack: Stack) -> None:
     stack.serve(_bundle(stack))
     bad = _bundle(stack, "claude-opus-4")
-    text = bad.to_yaml().replace("name: claude\n", "name: claude\n", 1)
-    text += (
+    text = bad.to_yaml() + (
         "---\napiVersion: aigateway.envoyproxy.io/v1beta1\nkind: AIGatewayRoute\n"
         "metadata: {name: broken, namespace: default}\n"
         "spec:\n  rules:\n  - name: route-not-found\n"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.translation._json import dumps
+from gateway.translation._json import dumps, loads
 
 __all__ = [
     "ANTHROPIC_ERROR_STATUS",
     "TranslationError",
     "anthropic_error_body",
     "anthropic_error_type_for_status",
+    "bad_request",
+    "error_member",
     "openai_error_body",
 ]
 
@@ -46,6 +48,20 @@ ANTHROPIC_ERROR_STATUS = {
 def anthropic_error_type_for_status(status: int) -> str:
     """Envoy's status -> Anthropic error type table (`internal_server_error` otherwise)."""
     return _STATUS_TO_ANTHROPIC_TYPE.get(status, "internal_server_error")
+
+
+def error_member(body: bytes, content_type: str | None) -> object:
+    """The `error` member of an upstream JSON error body.
+
+    None when the content type is not JSON or the body is not a JSON object.
+    """
+    if content_type is not None and "json" not in content_type.lower():
+        return None
+    try:
+        parsed = loads(body)
+    except ValueError:
+        return None
+    return parsed.get("error") if isinstance(parsed, dict) else None
 
 
 def openai_error_body(
@@ -92,3 +108,8 @@ class TranslationError(Exception):
         message = f"{self.param}: {self.message}" if self.param else self.message
         error_type = "invalid_request_error" if self.status < 500 else "api_error"
         return dumps(anthropic_error_body(error_type, message))
+
+
+def bad_request(message: str, param: str) -> TranslationError:
+    """A 400 `TranslationError` naming the parameter at fault."""
+    return TranslationError(400, message, param)

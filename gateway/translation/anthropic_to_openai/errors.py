@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gateway.translation._json import dumps, loads
+from gateway.translation._json import dumps
 from gateway.translation.errors import (
     ANTHROPIC_ERROR_STATUS,
     anthropic_error_body,
     anthropic_error_type_for_status,
+    error_member,
 )
 
 __all__ = ["openai_error_to_anthropic"]
@@ -18,13 +19,7 @@ def openai_error_to_anthropic(status: int, body: bytes, content_type: str | None
     The OpenAI `error.type` is kept when it is also an Anthropic type, otherwise the type comes
     from the status (Envoy's table). Non-JSON bodies become the message.
     """
-    error = None
-    if content_type is None or "json" in content_type.lower():
-        try:
-            parsed = loads(body)
-        except ValueError:
-            parsed = None
-        error = parsed.get("error") if isinstance(parsed, dict) else None
+    error = error_member(body, content_type)
     message = body.decode("utf-8", "replace")
     error_type = anthropic_error_type_for_status(status)
     if isinstance(error, dict):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.translation._json import dumps_str
-from gateway.translation.errors import TranslationError
+from gateway.translation.errors import bad_request as _bad
 
 __all__ = ["OpenAIRequest", "anthropic_to_openai_request"]
 
@@ -35,10 +35,6 @@ class OpenAIRequest:
     body: dict[str, Any]
     model: str
     stream: bool = False
-
-
-def _bad(message: str, param: str) -> TranslationError:
-    return TranslationError(400, message, param)
 
 
 def _texts(value: object, param: str) -> list[str]:
@@ -83,9 +79,9 @@ def _user_messages(content: object, param: str) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     for i, block in enumerate(content):
         where = f"{param}[{i}]"
-        kind = block.get("type") if isinstance(block, dict) else None
         if not isinstance(block, dict):
             raise _bad("content blocks must be objects", where)
+        kind = block.get("type")
         if kind == "text":
             parts.append({"type": "text", "text": str(block.get("text", ""))})
         elif kind in ("image", "document"):
@@ -137,7 +133,7 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     for i, message in enumerate(messages):
         param = f"messages[{i}]"
         role = message.get("role") if isinstance(message, dict) else None
-        if not isinstance(message, dict) or role not in ("user", "assistant"):
+        if role not in ("user", "assistant"):
             raise _bad("role must be user or assistant", f"{param}.role")
         if role == "user":
             out += _user_messages(message.get("content"), f"{param}.content")
@@ -218,7 +214,9 @@ def anthropic_to_openai_request(body: dict[str, Any], *, model: str) -> OpenAIRe
             out[key] = body[key]
     stops = body.get("stop_sequences")
     if stops:
-        if not isinstance(stops, list) or len(stops) > _MAX_STOP:
+        if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
+            raise _bad("stop_sequences must be an array of strings", "stop_sequences")
+        if len(stops) > _MAX_STOP:
             raise _bad(
                 f"OpenAI backends accept at most {_MAX_STOP} stop sequences", "stop_sequences"
             )

@@ -69,8 +69,14 @@ def openai_to_anthropic_response(resp: dict[str, Any], ctx: OpenAIRequest) -> di
     refusal = message.get("refusal")
     if isinstance(refusal, str) and refusal:
         content.append({"type": "text", "text": refusal})
-    for call in message.get("tool_calls") or []:
-        function = call.get("function") or {}
+    calls = message.get("tool_calls") or []
+    if not isinstance(calls, list) or not all(isinstance(call, dict) for call in calls):
+        raise TranslationError(
+            502, "upstream returned malformed tool calls", "choices[0].message.tool_calls"
+        )
+    for call in calls:
+        function = call.get("function")
+        function = function if isinstance(function, dict) else {}
         content.append(
             {
                 "type": "tool_use",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.sse import SSEEvent
-from gateway.translation._json import dumps, loads
+from gateway.translation._stream import StreamTranslator, json_object, named_frame
 from gateway.translation.anthropic_to_openai.request import OpenAIRequest
 from gateway.translation.anthropic_to_openai.response import stop_reason
 from gateway.translation.errors import ANTHROPIC_ERROR_STATUS, anthropic_error_type_for_status
@@ -14,15 +13,13 @@ from gateway.translation.usage import TokenUsage
 __all__ = ["OpenAIToAnthropicStream"]
 
 
-def _event(name: str, payload: dict[str, Any]) -> bytes:
-    return b"event: " + name.encode() + b"\ndata: " + dumps(payload) + b"\n\n"
-
-
 def _error_event(error_type: str, message: str) -> bytes:
-    return _event("error", {"type": "error", "error": {"type": error_type, "message": message}})
+    return named_frame(
+        "error", {"type": "error", "error": {"type": error_type, "message": message}}
+    )
 
 
-class OpenAIToAnthropicStream:
+class OpenAIToAnthropicStream(StreamTranslator):
     """Feed parsed upstream chunk events; get encoded Anthropic SSE events back.
 
     Produces `message_start`, then `content_block_start`/`_delta`/`_stop` for thinking
@@ -33,37 +30,24 @@ class OpenAIToAnthropicStream:
     """
 
     def __init__(self, ctx: OpenAIRequest) -> None:
+        super().__init__()
         self._ctx = ctx
         self._started = False
         self._next_index = 0
         self._open: str | None = None
         self._tools: dict[int, int] = {}
         self._usage = TokenUsage()
-        self._stop_reason: str | None = None
-        self._done = False
-        self._finished = False
 
     @property
     def usage(self) -> TokenUsage:
         """The usage reported by the upstream (its final usage chunk)."""
         return self._usage
 
-    @property
-    def stop_reason(self) -> str | None:
-        """The Anthropic `stop_reason` derived from the upstream `finish_reason`, if seen."""
-        return self._stop_reason
-
-    def feed(self, event: SSEEvent) -> list[bytes]:
-        """Translate one upstream event (`[DONE]` completes the message)."""
-        if self._done:
-            return []
-        if event.data.strip() == "[DONE]":
+    def _translate(self, data: str) -> list[bytes]:
+        if data.strip() == "[DONE]":
             return self._complete()
-        try:
-            payload = loads(event.data)
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
+        payload = json_object(data)
+        if payload is None:
             return self._fail("api_error", "upstream sent a malformed stream chunk")
         if "error" in payload:
             return self._upstream_error(payload["error"])
@@ -75,11 +59,8 @@ class OpenAIToAnthropicStream:
             frames += self._choice(choices[0])
         return frames
 
-    def finish(self) -> list[bytes]:
-        """Upstream EOF: complete the message if it had finished, else one error event."""
-        if self._finished:
-            return []
-        self._finished = True
+    def _at_eof(self) -> list[bytes]:
+        """Complete the message if it had finished, else one error event."""
         if self._done:
             return []
         if self._stop_reason is not None:
@@ -112,25 +93,25 @@ class OpenAIToAnthropicStream:
             "stop_sequence": None,
             "usage": {"input_tokens": 0, "output_tokens": 0},
         }
-        return _event("message_start", {"type": "message_start", "message": message})
+        return named_frame("message_start", {"type": "message_start", "message": message})
 
     def _close_block(self) -> list[bytes]:
         if self._open is None:
             return []
         self._open = None
         index = self._next_index - 1
-        return [_event("content_block_stop", {"type": "content_block_stop", "index": index})]
+        return [named_frame("content_block_stop", {"type": "content_block_stop", "index": index})]
 
     def _start_block(self, kind: str, block: dict[str, Any]) -> list[bytes]:
         frames = self._close_block()
         self._open = kind
         payload = {"type": "content_block_start", "index": self._next_index, "content_block": block}
         self._next_index += 1
-        return [*frames, _event("content_block_start", payload)]
+        return [*frames, named_frame("content_block_start", payload)]
 
     def _delta(self, index: int, delta: dict[str, Any]) -> bytes:
         payload = {"type": "content_block_delta", "index": index, "delta": delta}
-        return _event("content_block_delta", payload)
+        return named_frame("content_block_delta", payload)
 
     def _choice(self, choice: dict[str, Any]) -> list[bytes]:
         frames: list[bytes] = []
@@ -188,6 +169,6 @@ class OpenAIToAnthropicStream:
         }
         return [
             *self._close_block(),
-            _event("message_delta", message_delta),
-            _event("message_stop", {"type": "message_stop"}),
+            named_frame("message_delta", message_delta),
+            named_frame("message_stop", {"type": "message_stop"}),
         ]

@@ -6,16 +6,12 @@ import base64
 import binascii
 from typing import Any
 
-from gateway.translation.errors import TranslationError
+from gateway.translation.errors import bad_request as _bad
 
 __all__ = ["text_parts", "user_blocks"]
 
 _IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 _PDF = "application/pdf"
-
-
-def _bad(message: str, param: str) -> TranslationError:
-    return TranslationError(400, message, param)
 
 
 def _with_cache_control(block: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.translation._json import dumps, loads
+from gateway.translation._json import dumps
 from gateway.translation.errors import (
     ANTHROPIC_ERROR_STATUS,
     anthropic_error_type_for_status,
+    error_member,
     openai_error_body,
 )
 
@@ -16,25 +17,14 @@ __all__ = ["anthropic_error_to_openai", "anthropic_stream_error_to_openai"]
 NON_JSON_ERROR_TYPE = "AnthropicBackendError"
 
 
-def _json_error(body: bytes, content_type: str | None) -> dict[str, Any] | None:
-    if content_type is not None and "json" not in content_type.lower():
-        return None
-    try:
-        parsed = loads(body)
-    except ValueError:
-        return None
-    error = parsed.get("error") if isinstance(parsed, dict) else None
-    return error if isinstance(error, dict) else None
-
-
 def anthropic_error_to_openai(status: int, body: bytes, content_type: str | None) -> bytes:
     """Rewrite an Anthropic error body for an OpenAI client; the caller keeps `status`.
 
     JSON errors keep Anthropic's `type` and `message`; other bodies (e.g. a proxy's HTML 413)
     become the message of an `AnthropicBackendError`. `code` is the status as a string.
     """
-    error = _json_error(body, content_type)
-    if error is None:
+    error = error_member(body, content_type)
+    if not isinstance(error, dict):
         message = body.decode("utf-8", "replace")
         return dumps(openai_error_body(message, NON_JSON_ERROR_TYPE, str(status)))
     raw_type, raw_message = error.get("type"), error.get("message")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.translation._json import loads
-from gateway.translation.errors import TranslationError
+from gateway.translation.errors import bad_request as _bad
 from gateway.translation.ids import NameMap
 from gateway.translation.openai_to_anthropic.content import text_parts, user_blocks
 
@@ -37,10 +37,6 @@ class ConvertedMessages:
     system: list[Block]
     messages: list[dict[str, Any]]
     history_tool_names: list[str] = field(default_factory=list)
-
-
-def _bad(message: str, param: str) -> TranslationError:
-    return TranslationError(400, message, param)
 
 
 def _apply_message_cache_control(blocks: list[Block], message: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.translation.errors import TranslationError
+from gateway.translation.errors import bad_request as _bad
 from gateway.translation.ids import NameMap
 from gateway.translation.openai_to_anthropic.messages import convert_messages
 from gateway.translation.openai_to_anthropic.models import model_family
@@ -80,10 +80,6 @@ class AnthropicRequest:
     tool_names: NameMap = field(default_factory=lambda: NameMap(_TOOL_NAME_MAX))
     tool_ids: NameMap = field(default_factory=NameMap)
     warnings: tuple[str, ...] = ()
-
-
-def _bad(message: str, param: str) -> TranslationError:
-    return TranslationError(400, message, param)
 
 
 def _is_number(value: object) -> bool:

@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.sse import DONE_FRAME, SSEEvent, encode_comment
-from gateway.translation._json import dumps, dumps_str, loads
+from gateway.sse import DONE_FRAME, encode_comment
+from gateway.translation._json import dumps_str
+from gateway.translation._stream import StreamTranslator, data_frame, json_object
 from gateway.translation.errors import openai_error_body
 from gateway.translation.openai_to_anthropic.errors import anthropic_stream_error_to_openai
 from gateway.translation.openai_to_anthropic.request import AnthropicRequest
@@ -36,7 +37,7 @@ class _Block:
     data: str = ""
 
 
-class AnthropicToOpenAIStream:
+class AnthropicToOpenAIStream(StreamTranslator):
     """Feed parsed upstream events; get encoded `data: {...}` chunk frames back.
 
     * The Anthropic message `id` is kept as the chunk `id`; `role` rides on the first chunk
@@ -53,6 +54,7 @@ class AnthropicToOpenAIStream:
     """
 
     def __init__(self, ctx: AnthropicRequest, *, created: int | None = None) -> None:
+        super().__init__()
         self._ctx = ctx
         self._created = int(time.time()) if created is None else created
         self._id = ""
@@ -61,29 +63,16 @@ class AnthropicToOpenAIStream:
         self._tool_count = 0
         self._blocks: dict[int, _Block] = {}
         self._usage: dict[str, Any] = {}
-        self._stop_reason: str | None = None
-        self._done = False
-        self._finished = False
 
     @property
     def usage(self) -> TokenUsage:
         """The latest cumulative usage seen on the stream."""
         return TokenUsage.from_anthropic(self._usage)
 
-    @property
-    def stop_reason(self) -> str | None:
-        """The Anthropic `stop_reason` seen, if any."""
-        return self._stop_reason
-
-    def feed(self, event: SSEEvent) -> list[bytes]:
-        """Translate one upstream event (its `data.type` is authoritative)."""
-        if self._done:
-            return []
-        try:
-            payload = loads(event.data)
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
+    def _translate(self, data: str) -> list[bytes]:
+        """One upstream event; its `data.type` (not the SSE event name) is authoritative."""
+        payload = json_object(data)
+        if payload is None:
             return self._fail("upstream sent a malformed stream event")
         kind = payload.get("type")
         if kind == "content_block_delta":
@@ -111,21 +100,18 @@ class AnthropicToOpenAIStream:
             return [KEEPALIVE_FRAME]
         if kind == "error":
             self._done = True
-            return [self._frame(anthropic_stream_error_to_openai(payload))]
+            return [data_frame(anthropic_stream_error_to_openai(payload))]
         return []
 
-    def finish(self) -> list[bytes]:
-        """Upstream EOF: an error frame if the message never completed, then `[DONE]`."""
-        if self._finished:
-            return []
-        self._finished = True
+    def _at_eof(self) -> list[bytes]:
+        """An error frame if the message never completed, then `[DONE]`."""
         frames = [] if self._done else self._fail("upstream stream ended before message_stop")
         frames.append(DONE_FRAME)
         return frames
 
     def _fail(self, message: str) -> list[bytes]:
         self._done = True
-        return [self._frame(openai_error_body(message, "server_error", "502"))]
+        return [data_frame(openai_error_body(message, "server_error", "502"))]
 
     def _set_usage(self, usage: object) -> None:
         if isinstance(usage, dict):
@@ -133,11 +119,8 @@ class AnthropicToOpenAIStream:
                 if usage.get(key) is not None:
                     self._usage[key] = usage[key]
 
-    def _frame(self, obj: dict[str, Any]) -> bytes:
-        return b"data: " + dumps(obj) + b"\n\n"
-
     def _chunk(self, choices: list[dict[str, Any]], **extra: Any) -> bytes:
-        return self._frame(
+        return data_frame(
             {
                 "id": self._id,
                 "object": "chat.completion.chunk",

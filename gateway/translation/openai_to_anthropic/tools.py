@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.translation.errors import TranslationError
+from gateway.translation.errors import bad_request as _bad
 from gateway.translation.ids import NameMap
 
 __all__ = ["STUB_TOOL_DESCRIPTION", "convert_tool_choice", "convert_tools", "stub_tools"]
 
 STUB_TOOL_DESCRIPTION = "Used earlier in this conversation; not available now."
-
-
-def _bad(message: str, param: str) -> TranslationError:
-    return TranslationError(400, message, param)
 
 
 def _input_schema(parameters: object, param: str) -> dict[str, Any]:

@@ -342,6 +342,20 @@ def test_request_rejects(name: str, request_body: dict[str, Any], param: str) ->
     assert (info.value.status, info.value.param) == (400, param)
 
 
+@pytest.mark.parametrize(
+    ("stops", "message"),
+    [
+        ("END", "stop_sequences must be an array of strings"),
+        (["END", 7], "stop_sequences must be an array of strings"),
+        (["a", "b", "c", "d", "e"], "OpenAI backends accept at most 4 stop sequences"),
+    ],
+)
+def test_stop_sequences_errors_say_what_is_wrong(stops: object, message: str) -> None:
+    with pytest.raises(TranslationError) as info:
+        anthropic_to_openai_request(body(stop_sequences=stops), model=MODEL)
+    assert (info.value.param, info.value.message) == ("stop_sequences", message)
+
+
 CTX = anthropic_to_openai_request(body(), model=MODEL)
 
 
@@ -472,6 +486,8 @@ def test_response(name: str, upstream: dict[str, Any], want: dict[str, Any]) -> 
         {"choices": [{"message": None}]},
         completion({"tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{oops"}}]}),
         completion({"tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "[1]"}}]}),
+        completion({"tool_calls": ["c"]}),
+        completion({"tool_calls": {"id": "c"}}),
     ],
 )
 def test_response_malformed_is_502(upstream: dict[str, Any]) -> None:

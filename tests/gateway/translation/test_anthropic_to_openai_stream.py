@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from gateway.sse import SSEEvent
 from gateway.translation import (
     AnthropicRequest,
     AnthropicToOpenAIStream,
@@ -419,6 +421,4 @@ def test_finish_is_idempotent_and_feed_after_stop_is_ignored() -> None:
     stream = AnthropicToOpenAIStream(ctx(include_usage=False), created=T)
     run(stream, [sse([start(), STOP])])
     assert stream.finish() == []
-    assert (
-        stream.feed(next(iter([]), None) or __import__("gateway.sse").sse.SSEEvent(data="{}")) == []
-    )
+    assert stream.feed(SSEEvent(data=json.dumps({"type": "ping"}))) == []

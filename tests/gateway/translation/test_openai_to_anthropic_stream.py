@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from gateway.sse import SSEEvent
 from gateway.translation import OpenAIToAnthropicStream, TokenUsage, anthropic_to_openai_request
 
 from .translation_sse_helpers import decode, run, sse
@@ -258,3 +259,16 @@ CASES: list[tuple[str, list[Any], list[Any]]] = [
 @pytest.mark.parametrize(("name", "events", "want"), CASES, ids=[c[0] for c in CASES])
 def test_stream(name: str, events: list[Any], want: list[Any]) -> None:
     assert decode(run(OpenAIToAnthropicStream(CTX), [sse(events)])) == want
+
+
+def test_finish_is_idempotent_after_completion() -> None:
+    stream = OpenAIToAnthropicStream(CTX)
+    frames = run(stream, [sse([chunk({"content": "hi"}), chunk(finish="stop")])])
+    assert decode(frames)[-1] == ("message_stop", {"type": "message_stop"})
+    assert stream.finish() == []
+    assert stream.feed(SSEEvent(data="[DONE]")) == []
+
+
+def test_json_that_is_not_an_object_is_malformed() -> None:
+    (frame,) = OpenAIToAnthropicStream(CTX).feed(SSEEvent(data="[1, 2]"))
+    assert b"upstream sent a malformed stream chunk" in frame

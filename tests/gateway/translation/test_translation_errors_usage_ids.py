@@ -64,6 +64,12 @@ def anth_body(error_type: str, message: str) -> bytes:
         ),
         (500, b"not json", "application/json", oai("AnthropicBackendError", "500", "not json")),
         (
+            502,
+            b'{"error": "plain"}',
+            "application/json",
+            oai("AnthropicBackendError", "502", '{"error": "plain"}'),
+        ),
+        (
             503,
             b'{"error": {"message": "down"}}',
             "application/json",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -42,12 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"Simulator listening on http://{shown}:{port}\n")
         sys.stdout.flush()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         anyio.run(
             lambda: serve(create_simulator_app(config), host=host, port=args.port, ready=ready)
         )
-    except KeyboardInterrupt:
-        return 0
     return 0
 
 

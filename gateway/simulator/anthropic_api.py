@@ -20,6 +20,7 @@ from gateway.simulator.reply import (
 )
 from gateway.simulator.sse import named_event
 from gateway.simulator.tokens import compact_json, count_tokens
+from gateway.simulator.wire import content_text, is_int
 
 MAX_BREAKPOINTS: Final = 4
 MIN_THINKING_BUDGET: Final = 1024
@@ -53,10 +54,6 @@ class MessagesRequest:
 
 def _invalid(message: str) -> SimError:
     return SimError(400, message)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _breakpoint(block: Any) -> str | None:
@@ -128,7 +125,7 @@ def _check_max_tokens(body: dict[str, Any]) -> None:
     max_tokens = body.get("max_tokens")
     if max_tokens is None:
         raise _invalid("max_tokens: Field required")
-    if not _is_int(max_tokens):
+    if not is_int(max_tokens):
         raise _invalid("max_tokens: Input should be a valid integer")
     if max_tokens < 1:
         raise _invalid("max_tokens: Value must be greater than or equal to 1")
@@ -208,18 +205,33 @@ def _check_blocks(
             tool_use_id = block.get("tool_use_id")
             if tool_use_id is None:
                 raise _invalid(f"{where}.tool_use_id: Field required")
+            if not isinstance(tool_use_id, str):
+                raise _invalid(f"{where}.tool_use_id: Input should be a valid string")
             if tool_use_id not in previous_tool_uses:
                 raise _invalid(
                     f"{where}: unexpected `tool_use_id` found in `tool_result` blocks: "
                     f"{tool_use_id}. Each `tool_result` block must have a corresponding "
                     "`tool_use` block in the previous message."
                 )
+            _check_tool_result_content(f"{where}.content", block.get("content"))
             answered.add(tool_use_id)
         elif kind == "thinking":
             thinking, signature = block.get("thinking"), block.get("signature")
             if not isinstance(thinking, str) or signature != thinking_signature(thinking):
                 raise _invalid(f"{where}: Invalid `signature` in `thinking` block")
     return answered, tool_uses, breakpoints
+
+
+def _check_tool_result_content(where: str, content: Any) -> None:
+    if content is None or isinstance(content, str):
+        return
+    if not isinstance(content, list):
+        raise _invalid(f"{where}: Input should be a valid list")
+    for k, part in enumerate(content):
+        if not isinstance(part, dict):
+            raise _invalid(f"{where}.{k}: Input should be a valid dictionary")
+        if part.get("type") == "text" and not isinstance(part.get("text"), str):
+            raise _invalid(f"{where}.{k}.text: Field required")
 
 
 def _system_text(system: Any) -> str:
@@ -310,7 +322,7 @@ def _thinking(thinking: Any, max_tokens: Any, count_only: bool) -> bool:
     budget = thinking.get("budget_tokens")
     if budget is None:
         raise _invalid("thinking.enabled.budget_tokens: Field required")
-    if not _is_int(budget):
+    if not is_int(budget):
         raise _invalid("thinking.enabled.budget_tokens: Input should be a valid integer")
     if budget < MIN_THINKING_BUDGET:
         raise _invalid(
@@ -344,16 +356,6 @@ def _check_sampling(body: dict[str, Any]) -> None:
             raise _invalid(f"{name}: Input should be between 0 and {high}")
 
 
-def _block_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text"
-        )
-    return ""
-
-
 def _last_user(messages: list[dict[str, Any]]) -> tuple[str, str | None]:
     """(text of the last user turn, its tool_result content if it answers a tool call)."""
     for message in reversed(messages):
@@ -363,11 +365,11 @@ def _last_user(messages: list[dict[str, Any]]) -> tuple[str, str | None]:
         if isinstance(content, str):
             return content, None
         results = [
-            _block_text(b.get("content", ""))
+            content_text(b.get("content", ""))
             for b in content
             if isinstance(b, dict) and b.get("type") == "tool_result"
         ]
-        return _block_text(content), (" ".join(results) if results else None)
+        return content_text(content), (" ".join(results) if results else None)
     return "", None
 
 

@@ -129,7 +129,7 @@ class SimulatorApp:
         call = _Call(send, anthropic, self._ids.make("req_01", 22))
         try:
             body = await read_body(receive, limit=BODY_LIMIT)
-            self.stats.record_body(body)
+            self.stats.record_body(raw_headers, body)
             call.faults = parse_faults(headers)
             if call.faults.latency:
                 await anyio.sleep(call.faults.latency)
@@ -237,10 +237,11 @@ class SimulatorApp:
 
     async def _chat(self, call: _Call, payload: Any) -> None:
         request = openai_api.parse_request(payload, filler_words=call.faults.reply_words)
-        total = sum(seg.tokens for seg in openai_api.segments(request, with_data=False))
+        # One pass: the canonical bytes are cheap next to the JSON the token counts need.
+        segments = list(openai_api.segments(request, with_data=True))
+        total = sum(seg.tokens for seg in segments)
         cached = 0
         if total >= self.config.cache_min_tokens:
-            segments = list(openai_api.segments(request, with_data=True))
             cached = self.cache.openai(self._namespace(call, b"openai", request.model), segments)
         reply = compose(request.prompt)
         chat_id = self._ids.make("chatcmpl-", 29)

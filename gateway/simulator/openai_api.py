@@ -19,6 +19,7 @@ from gateway.simulator.reply import (
 )
 from gateway.simulator.sse import DONE, data_event
 from gateway.simulator.tokens import compact_json, count_tokens
+from gateway.simulator.wire import content_text, is_int
 
 _ROLES: Final = ("system", "developer", "user", "assistant", "tool", "function")
 _FINISH: Final = {
@@ -43,10 +44,6 @@ class ChatRequest:
 
 def _invalid(message: str, param: str | None = None, code: str | None = None) -> SimError:
     return SimError(400, message, param=param, code=code)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def parse_request(body: Any, *, filler_words: int | None = None) -> ChatRequest:
@@ -82,7 +79,7 @@ def parse_request(body: Any, *, filler_words: int | None = None) -> ChatRequest:
     include_usage = stream and isinstance(options, dict) and options.get("include_usage") is True
     user_text, tool_result = _last_user(messages)
     system = "\n".join(
-        _text(m.get("content")) for m in messages if m["role"] in ("system", "developer")
+        content_text(m.get("content")) for m in messages if m["role"] in ("system", "developer")
     )
     prompt = Prompt(
         user_text=user_text,
@@ -118,7 +115,7 @@ def _check_messages(messages: list[Any]) -> None:
             )
         if role == "tool":
             call_id = message.get("tool_call_id")
-            if call_id not in pending:
+            if not isinstance(call_id, str) or call_id not in pending:
                 raise _invalid(
                     "Invalid parameter: messages with role 'tool' must be a response to a "
                     "preceeding message with 'tool_calls'.",
@@ -136,6 +133,12 @@ def _check_messages(messages: list[Any]) -> None:
         content = message.get("content")
         if role == "assistant":
             calls = message.get("tool_calls") or []
+            if not isinstance(calls, list):
+                raise _invalid(
+                    f"Invalid type for 'messages[{i}].tool_calls': expected an array.",
+                    f"messages[{i}].tool_calls",
+                    "invalid_type",
+                )
             pending = {str(c.get("id")) for c in calls if isinstance(c, dict)}
             pending_index = i
         elif content is None:
@@ -158,7 +161,7 @@ def _max_tokens(body: dict[str, Any]) -> int | None:
         value = body.get(name)
         if value is None:
             continue
-        if not _is_int(value):
+        if not is_int(value):
             raise _invalid(f"Invalid type for '{name}': expected an integer.", name, "invalid_type")
         if value < 1:
             raise _invalid(
@@ -241,27 +244,15 @@ def _stop(stop: Any) -> list[str]:
     return [s for s in stops if s]
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            p["text"]
-            for p in content
-            if isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str)
-        )
-    return ""
-
-
 def _last_user(messages: list[dict[str, Any]]) -> tuple[str, str | None]:
     """(text of the last user message, trailing tool-message contents if the turn ends so)."""
     results: list[str] = []
     for message in reversed(messages):
         if message["role"] != "tool":
             break
-        results.insert(0, _text(message.get("content")))
+        results.insert(0, content_text(message.get("content")))
     user_text = next(
-        (_text(m.get("content")) for m in reversed(messages) if m["role"] == "user"), ""
+        (content_text(m.get("content")) for m in reversed(messages) if m["role"] == "user"), ""
     )
     return user_text, (" ".join(results) if results else None)
 

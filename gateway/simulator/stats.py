@@ -32,9 +32,13 @@ class Stats:
         self._counts[path] += 1
         self._last = (method, path, headers, b"")
 
-    def record_body(self, body: bytes) -> None:
-        """Attach the body of the request recorded last."""
-        if self._last is not None:
+    def record_body(self, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """Attach `body` to the request recorded with `headers` if it is still the last one.
+
+        Requests run concurrently: when a later request was recorded while this body was being
+        read, the body is dropped rather than shown with the later request's headers.
+        """
+        if self._last is not None and self._last[2] is headers:
             self._last = (*self._last[:3], body)
 
     def reset(self) -> None:

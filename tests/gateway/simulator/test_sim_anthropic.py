@@ -101,6 +101,13 @@ def test_stop_sequence_stops_the_reply(claude: anthropic.Anthropic) -> None:
     assert message.stop_sequence == "STOP"
 
 
+def _tool_turns(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A user turn, a tool call and a tool_result with `result`'s fields overriding."""
+    call = {"type": "tool_use", "id": "t1", "name": "f", "input": {}}
+    answer = {"type": "tool_result", "tool_use_id": "t1", "content": "ok", **result}
+    return [*USER, {"role": "assistant", "content": [call]}, {"role": "user", "content": [answer]}]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -138,6 +145,18 @@ def test_stop_sequence_stops_the_reply(claude: anthropic.Anthropic) -> None:
         (
             {"max_tokens": 10, "messages": USER, "tools": [{"name": "t"}]},
             "tools.0.custom.input_schema: Field required",
+        ),
+        (
+            {"max_tokens": 10, "messages": _tool_turns({"content": [{"type": "text"}]})},
+            "messages.2.content.0.content.0.text: Field required",
+        ),
+        (
+            {"max_tokens": 10, "messages": _tool_turns({"content": 7})},
+            "messages.2.content.0.content: Input should be a valid list",
+        ),
+        (
+            {"max_tokens": 10, "messages": _tool_turns({"tool_use_id": ["t1"]})},
+            "messages.2.content.0.tool_use_id: Input should be a valid string",
         ),
     ],
 )

@@ -185,6 +185,16 @@ def test_tool_message_round_trip(gpt: openai.OpenAI) -> None:
             "messages.[0].role",
             None,
         ),
+        (
+            {"messages": [*USER, {"role": "tool", "tool_call_id": ["x"], "content": "y"}]},
+            "messages.[1].role",
+            None,
+        ),
+        (
+            {"messages": [*USER, {"role": "assistant", "content": "a", "tool_calls": 5}]},
+            "messages[1].tool_calls",
+            "invalid_type",
+        ),
     ],
 )
 def test_request_validation(

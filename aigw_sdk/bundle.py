@@ -90,16 +90,9 @@ class Bundle:
     # -- checking -------------------------------------------------------------------------------
     def validate(self) -> list[ValidationIssue]:
         """Every problem at once: OpenAPI limits, CEL rules and cross-object checks."""
-        from aigw_sdk.validation.issues import ValidationIssue
         from aigw_sdk.validation.validator import validate_resources
 
-        untyped = [
-            ValidationIssue("error", r.kind, r.name, r.namespace, field, "Required value")
-            for r in self._resources
-            for field, value in (("apiVersion", r.api_version), ("kind", r.kind))
-            if not value
-        ]
-        return untyped + validate_resources([r for r in self._resources if r.kind])
+        return validate_resources(self._resources)
 
     def errors(self) -> list[ValidationIssue]:
         """Only the issues of severity ``error``."""

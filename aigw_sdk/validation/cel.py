@@ -31,18 +31,13 @@ def _reads_old_self(expression: str) -> bool:
     return "oldSelf" in _program(expression).variables()
 
 
-def _context(value: object) -> cel.Context:
-    context = cel.Context()
-    add_stdlib_to_context(context, ["strings", "lists"])
-    context.add_variable("self", value)
-    return context
-
-
 def evaluate_targets(targets: list[CelTarget]) -> list[FieldProblem]:
     """Evaluate the rules of every target; one problem per failing (or erroring) rule."""
     problems: list[FieldProblem] = []
+    context = cel.Context()
+    add_stdlib_to_context(context, ["strings", "lists"])
     for target in targets:
-        context = _context(target.value)
+        context.add_variable("self", target.value)  # rebinds `self` for this node
         for rule in target.rules:
             problem = _evaluate(rule, target, context)
             if problem is not None:

@@ -35,6 +35,7 @@ UINT_VARIABLES = (
     "total_tokens",
     "reasoning_tokens",
 )
+_DECLARED = frozenset((*STRING_VARIABLES, *UINT_VARIABLES))
 _UINTS = "aigw_cost_uints"
 _RESULT = "aigw_cost_result"
 _MAX_SAMPLES = 24
@@ -66,8 +67,7 @@ def compile_cost(expression: str) -> CostProgram:
     except ValueError as exc:
         raise _invalid(f"cannot compile CEL expression: {_first_line(exc)}") from None
     bound = set(_BOUND_NAME.findall(expression))
-    declared = {*STRING_VARIABLES, *UINT_VARIABLES}
-    unknown = sorted(set(raw.variables()) - declared - bound)
+    unknown = sorted(set(raw.variables()) - _DECLARED - bound)
     if unknown:
         names = ", ".join(f"undeclared reference to '{name}'" for name in unknown)
         raise _invalid(f"cannot compile CEL expression: {names}")
@@ -85,8 +85,12 @@ def compile_cost_expression(expression: str) -> Callable[[Mapping[str, Any]], in
     return functools.partial(evaluate_cost, compile_cost(expression))
 
 
+@functools.lru_cache(maxsize=256)
 def check_cost_expression(expression: str) -> str | None:
-    """None when ``expression`` is a valid cost expression, else the error text."""
+    """None when ``expression`` is a valid cost expression, else the error text.
+
+    Cached: a bundle's routes usually repeat the same few expressions.
+    """
     try:
         compile_cost(expression)
     except CostExpressionError as exc:
@@ -102,7 +106,7 @@ def evaluate_cost(expression: str | CostProgram, variables: Mapping[str, Any]) -
     integer.
     """
     compiled = expression if isinstance(expression, CostProgram) else compile_cost(expression)
-    unknown = set(variables) - {*STRING_VARIABLES, *UINT_VARIABLES}
+    unknown = variables.keys() - _DECLARED
     if unknown:
         raise CostExpressionError(f"unknown cost variables: {', '.join(sorted(unknown))}")
     for name in UINT_VARIABLES:

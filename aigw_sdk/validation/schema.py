@@ -92,14 +92,17 @@ class SchemaResult:
         return any(p.blocking for p in self.problems)
 
 
-def check_object(model: type[SchemaModel], data: Any, *, complete: bool = True) -> SchemaResult:
+def check_object(
+    model: type[SchemaModel], data: Any, *, complete: bool = True, owned: bool = False
+) -> SchemaResult:
     """Check a wire object against ``model``; returns problems and the CEL targets.
 
-    ``data`` is deep-copied and the CRD defaults are applied to the copy (the CEL targets refer
-    to it), so the caller's data is never changed.
+    The CRD defaults are applied to a deep copy of ``data`` (the CEL targets refer to it), so
+    the caller's data is never changed. ``owned=True`` says ``data`` is a fresh object the
+    caller gives away (such as a ``to_dict()`` result): it is then defaulted in place, uncopied.
     """
     walker = _Walker(complete)
-    walker.value(Node("object", model=model), copy.deepcopy(data), "")
+    walker.value(Node("object", model=model), data if owned else copy.deepcopy(data), "")
     return SchemaResult(walker.problems, walker.targets)
 
 

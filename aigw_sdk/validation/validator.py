@@ -59,8 +59,16 @@ def validate_object(resource: Resource) -> list[ValidationIssue]:
     """The API server's verdict on one object alone (schema, CEL, metadata, deprecation)."""
     model = resource.model_class if isinstance(resource, ParseFailure) else type(resource)
     if model is None or model is GenericResource:
-        return []
-    result = check_object(model, resource.to_dict(), complete=model.complete)
+        # Any object, modelled or not, needs a type: documents such as Helm values files load
+        # (nothing in a file is dropped) but are not Kubernetes objects.
+        return [
+            ValidationIssue(
+                "error", resource.kind, resource.name, resource.namespace, field, "Required value"
+            )
+            for field, value in (("apiVersion", resource.api_version), ("kind", resource.kind))
+            if not value
+        ]
+    result = check_object(model, resource.to_dict(), complete=model.complete, owned=True)
     problems = _metadata_problems(resource) + result.problems
     if result.blocking:
         problems.append(FieldProblem("", CEL_SKIPPED))

@@ -76,3 +76,13 @@ def test_durations() -> None:
         'spec: Invalid value: "object": too long'
     ]
     assert run({"request": "1h", "backendRequest": "1m30s"}, rule) == []
+
+
+def test_each_target_sees_its_own_self() -> None:
+    rule = CelRule("self.a == 1", "a must be 1")
+    targets = [
+        CelTarget("spec.x", {"a": 1}, "object", (rule,)),
+        CelTarget("spec.y", {"a": 2}, "object", (rule,)),
+        CelTarget("spec.z", {"a": 1}, "object", (rule,)),
+    ]
+    assert [p.path for p in evaluate_targets(targets)] == ["spec.y"]

@@ -88,3 +88,10 @@ def test_compile_cost_expression_gives_a_function_of_the_variables() -> None:
     assert cost({"output_tokens": 21}) == 42
     with pytest.raises(ValueError, match="invalid CEL expression"):
         compile_cost_expression("nope")
+
+
+def test_check_is_cached_per_expression() -> None:
+    check_cost_expression.cache_clear()
+    for _ in range(3):
+        assert check_cost_expression("output_tokens") is None
+    assert check_cost_expression.cache_info().hits == 2

@@ -160,6 +160,14 @@ def test_defaults_are_applied_to_a_copy_before_cel() -> None:
     assert data == {"items": [{"name": "ab"}]}
 
 
+def test_owned_data_is_defaulted_in_place() -> None:
+    route: dict[str, Any] = {"spec": {"parentRefs": [{"name": "gw"}], "rules": [{}]}}
+    result = check_object(AIGatewayRoute, route, owned=True)
+    (target,) = [t for t in result.cel_targets if t.path == "spec.parentRefs"]
+    assert target.value is route["spec"]["parentRefs"]
+    assert route["spec"]["parentRefs"][0]["kind"] == "Gateway"
+
+
 def test_go_zero_values_of_backend_security_policy() -> None:
     assert problems({"spec": {}}, BackendSecurityPolicy)[0].startswith(
         'spec.type: Unsupported value: "": supported values: "APIKey"'

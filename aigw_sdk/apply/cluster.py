@@ -178,11 +178,7 @@ class Cluster:
         :class:`CRDsMissingError`.
         """
         mode = _dry_run_mode(dry_run)
-        if validate:
-            bundle.raise_for_errors()
-        name = bundle_name or bundle_name_of(bundle)
-        redact = Redactor(bundle)
-        plan = build_plan(bundle, self._discovery, self.namespace, name)
+        name, redact, plan = self._plan(bundle, validate, bundle_name)
         report = ApplyReport(dry_run=mode, warnings=list(plan.warnings))
         if mode == "client":
             for item in plan.objects:
@@ -201,22 +197,21 @@ class Cluster:
                 ]
                 if report.failed:
                     raise _failure(report, any(o.conflict for o in outcomes), dry_run=True)
-                return self._maybe_prune(report, bundle, name, prune, label_selector)
-            self._apply_all(plan, field_manager, force, redact, report)
-        return self._maybe_prune(report, bundle, name, prune, label_selector)
-
-    def _maybe_prune(
-        self,
-        report: ApplyReport,
-        bundle: Bundle,
-        name: str,
-        prune: bool,
-        label_selector: str | None,
-    ) -> ApplyReport:
+            else:
+                self._apply_all(plan, field_manager, force, redact, report)
         if prune:
-            pruned = self.prune(bundle, label_selector, bundle_name=name, dry_run=report.dry_run)
+            pruned = self.prune(bundle, label_selector, bundle_name=name, dry_run=mode)
             report.results.extend(pruned.results)
         return report
+
+    def _plan(
+        self, bundle: Bundle, validate: bool, bundle_name: str | None
+    ) -> tuple[str, Redactor, Plan]:
+        """Offline validation, then the bundle name, its Secret redactor and the apply plan."""
+        if validate:
+            bundle.raise_for_errors()
+        name = bundle_name or bundle_name_of(bundle)
+        return name, Redactor(bundle), build_plan(bundle, self._discovery, self.namespace, name)
 
     def _apply_all(
         self,
@@ -294,11 +289,7 @@ class Cluster:
         """What applying would change: per object, the server dry-run result against the live
         object as a unified diff (managed fields, status and server-set metadata ignored;
         Secret values masked)."""
-        if validate:
-            bundle.raise_for_errors()
-        name = bundle_name or bundle_name_of(bundle)
-        redact = Redactor(bundle)
-        plan = build_plan(bundle, self._discovery, self.namespace, name)
+        _, redact, plan = self._plan(bundle, validate, bundle_name)
         outcomes = self._preflight(plan, field_manager, force, redact)
         failed = [o for o in outcomes if o.error]
         if failed:
@@ -456,7 +447,7 @@ class Cluster:
             ref = ObjectRef(info.api_version, info.kind, resource.name, ns)
             report.results.append(self._delete_one(info, ref, dry_run, "deleted", redact))
         if report.failed:
-            raise _failure(report, False, dry_run=dry_run, verb="delete")
+            raise _failure(report, False, verb="delete")
         return report
 
     def prune(
@@ -510,7 +501,7 @@ class Cluster:
                     outcome = self._delete_one(info, ref, mode == "server", "pruned", redact)
                     report.results.append(outcome)
         if report.failed:
-            raise _failure(report, False, dry_run=mode is not None, verb="prune")
+            raise _failure(report, False, verb="prune")
         return report
 
     def _delete_one(
@@ -543,15 +534,16 @@ def _message(exc: ClusterError, redact: Redactor) -> str:
 
 
 def _failure(
-    report: ApplyReport, conflict: bool, *, dry_run: bool, verb: str = "apply"
+    report: ApplyReport, conflict: bool, *, dry_run: bool = False, verb: str = "apply"
 ) -> ApplyFailedError:
+    """The error for a report with failures: what failed, and for a real apply what was applied
+    before the failure and what was not attempted."""
     failed = report.failed
     lines = "\n".join(f"  {r.ref}: {r.message}" for r in failed)
-    if dry_run or verb != "apply":
-        head = f"{verb} failed for {len(failed)} object(s)"
-        if verb == "apply":
-            head = f"server dry run rejected {len(failed)} object(s); nothing was applied"
-        message = f"{head}:\n{lines}"
+    if verb != "apply":
+        message = f"{verb} failed for {len(failed)} object(s):\n{lines}"
+    elif dry_run:
+        message = f"server dry run rejected {len(failed)} object(s); nothing was applied:\n{lines}"
     else:
         applied = [str(r.ref) for r in report.results if r.action in _APPLIED]
         skipped = [str(r.ref) for r in report.skipped]

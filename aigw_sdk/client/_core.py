@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from aigw_sdk.client.errors import GatewayError, error_for_status
-from aigw_sdk.client.types import Model
+from aigw_sdk.client.errors import GatewayConnectionError, GatewayError, error_for_status
+from aigw_sdk.client.metrics import GatewayMetrics
+from aigw_sdk.client.types import ChatCompletion, Message, Model, Timings, Usage
 
 MESSAGES_PATH = "/anthropic/v1/messages"
 CHAT_PATH = "/v1/chat/completions"
@@ -62,6 +64,10 @@ class ClientCore:
     def api_key(self) -> str | None:
         """The key sent to the gateway (never shown in reprs)."""
         return self._api_key
+
+    def official_kwargs(self, path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Constructor arguments of an official SDK client pointed at ``{base_url}{path}``."""
+        return {"base_url": self.base_url + path, "api_key": self._api_key or "unused", **kwargs}
 
     def _auth(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
@@ -120,6 +126,11 @@ class ClientCore:
         return http.build_request(call.method, call.url, json=call.body, headers=call.headers)
 
 
+def connection_error(call: Call, exc: httpx.TransportError) -> GatewayConnectionError:
+    """The error for a request that never got an answer (no headers, so no key, in it)."""
+    return GatewayConnectionError(f"{call.method} {call.url}: {exc}")
+
+
 def raise_for_status(response: httpx.Response) -> None:
     """Raise the typed :class:`GatewayError` for a non-2xx response whose body was read."""
     if response.status_code >= 400:
@@ -143,9 +154,31 @@ def json_body(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
-def parse_models(data: dict[str, Any]) -> list[Model]:
+def parse_message(response: httpx.Response, started: float) -> Message:
+    """A non-streamed Messages response, timed from ``started`` (``time.perf_counter()``)."""
+    body = json_body(response)
+    output = Usage.from_anthropic(body.get("usage")).output_tokens
+    return Message.from_dict(body, Timings(time.perf_counter() - started, output_tokens=output))
+
+
+def parse_chat(response: httpx.Response, started: float) -> ChatCompletion:
+    """A non-streamed chat completion, timed from ``started`` (``time.perf_counter()``)."""
+    body = json_body(response)
+    output = Usage.from_openai(body.get("usage")).output_tokens
+    return ChatCompletion.from_dict(
+        body, Timings(time.perf_counter() - started, output_tokens=output)
+    )
+
+
+def parse_metrics(response: httpx.Response) -> GatewayMetrics:
+    """The admin ``/metrics`` answer, parsed."""
+    raise_for_status(response)
+    return GatewayMetrics.parse(response.text)
+
+
+def parse_models(response: httpx.Response) -> list[Model]:
     """The ``data`` list of ``/v1/models``."""
-    entries = data.get("data")
+    entries = json_body(response).get("data")
     models: list[Model] = []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):

@@ -14,16 +14,18 @@ from aigw_sdk.client._core import (
     Call,
     ClientCore,
     Health,
-    json_body,
+    connection_error,
+    parse_chat,
     parse_health,
+    parse_message,
+    parse_metrics,
     parse_models,
     raise_for_status,
 )
 from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator
-from aigw_sdk.client.errors import GatewayConnectionError
 from aigw_sdk.client.metrics import GatewayMetrics
 from aigw_sdk.client.streaming import AsyncChatStream, AsyncMessageStream, AsyncStream
-from aigw_sdk.client.types import ChatCompletion, Message, Model, Timings, Usage
+from aigw_sdk.client.types import ChatCompletion, Message, Model
 
 if TYPE_CHECKING:
     import anthropic
@@ -45,7 +47,6 @@ class AsyncGatewayClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
         self._core = ClientCore(base_url, admin_url, api_key)
-        self._timeout = timeout
         self._http = httpx.AsyncClient(timeout=timeout)
 
     @property
@@ -100,10 +101,7 @@ class AsyncGatewayClient:
             response, started = await self._open(call)
             return AsyncStream(response, MessageAccumulator(), started)
         response, started = await self._send(call)
-        body = json_body(response)
-        usage = Usage.from_anthropic(body.get("usage"))
-        elapsed = time.perf_counter() - started
-        return Message.from_dict(body, Timings(total=elapsed, output_tokens=usage.output_tokens))
+        return parse_message(response, started)
 
     @overload
     async def chat(
@@ -140,17 +138,12 @@ class AsyncGatewayClient:
             response, started = await self._open(call)
             return AsyncStream(response, ChatAccumulator(), started)
         response, started = await self._send(call)
-        body = json_body(response)
-        usage = Usage.from_openai(body.get("usage"))
-        elapsed = time.perf_counter() - started
-        return ChatCompletion.from_dict(
-            body, Timings(total=elapsed, output_tokens=usage.output_tokens)
-        )
+        return parse_chat(response, started)
 
     async def list_models(self) -> list[Model]:
         """``GET /v1/models``: the models the gateway's routes match exactly."""
         response, _ = await self._send(self._core.models())
-        return parse_models(json_body(response))
+        return parse_models(response)
 
     async def health(self) -> Health:
         """``GET /health`` on the admin port."""
@@ -160,24 +153,19 @@ class AsyncGatewayClient:
     async def metrics(self) -> GatewayMetrics:
         """``GET /metrics`` on the admin port, parsed."""
         response, _ = await self._send(self._core.admin("/metrics"))
-        raise_for_status(response)
-        return GatewayMetrics.parse(response.text)
+        return parse_metrics(response)
 
     def anthropic_client(self, **kwargs: Any) -> anthropic.AsyncAnthropic:
         """An official ``anthropic.AsyncAnthropic`` pointed at ``{base_url}/anthropic``."""
         import anthropic
 
-        key = self._core.api_key or "unused"
-        return anthropic.AsyncAnthropic(
-            base_url=f"{self.base_url}/anthropic", api_key=key, **kwargs
-        )
+        return anthropic.AsyncAnthropic(**self._core.official_kwargs("/anthropic", kwargs))
 
     def openai_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
         """An official ``openai.AsyncOpenAI`` pointed at ``{base_url}/v1``."""
         import openai
 
-        key = self._core.api_key or "unused"
-        return openai.AsyncOpenAI(base_url=f"{self.base_url}/v1", api_key=key, **kwargs)
+        return openai.AsyncOpenAI(**self._core.official_kwargs("/v1", kwargs))
 
     async def close(self) -> None:
         """Close the connection pool."""
@@ -202,7 +190,7 @@ class AsyncGatewayClient:
         try:
             response = await self._http.send(self._core.build(self._http, call))
         except httpx.TransportError as exc:
-            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+            raise connection_error(call, exc) from None
         return response, started
 
     async def _open(self, call: Call) -> tuple[httpx.Response, float]:
@@ -210,7 +198,7 @@ class AsyncGatewayClient:
         try:
             response = await self._http.send(self._core.build(self._http, call), stream=True)
         except httpx.TransportError as exc:
-            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+            raise connection_error(call, exc) from None
         if response.status_code >= 400:
             try:
                 await response.aread()

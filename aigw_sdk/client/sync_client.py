@@ -14,16 +14,18 @@ from aigw_sdk.client._core import (
     Call,
     ClientCore,
     Health,
-    json_body,
+    connection_error,
+    parse_chat,
     parse_health,
+    parse_message,
+    parse_metrics,
     parse_models,
     raise_for_status,
 )
 from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator
-from aigw_sdk.client.errors import GatewayConnectionError
 from aigw_sdk.client.metrics import GatewayMetrics
 from aigw_sdk.client.streaming import ChatStream, MessageStream, Stream
-from aigw_sdk.client.types import ChatCompletion, Message, Model, Timings, Usage
+from aigw_sdk.client.types import ChatCompletion, Message, Model
 
 if TYPE_CHECKING:
     import anthropic
@@ -46,7 +48,6 @@ class GatewayClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
         self._core = ClientCore(base_url, admin_url, api_key)
-        self._timeout = timeout
         self._http = httpx.Client(timeout=timeout)
 
     @property
@@ -101,10 +102,7 @@ class GatewayClient:
             response, started = self._open(call)
             return Stream(response, MessageAccumulator(), started)
         response, started = self._send(call)
-        body = json_body(response)
-        usage = Usage.from_anthropic(body.get("usage"))
-        elapsed = time.perf_counter() - started
-        return Message.from_dict(body, Timings(total=elapsed, output_tokens=usage.output_tokens))
+        return parse_message(response, started)
 
     @overload
     def chat(
@@ -141,17 +139,12 @@ class GatewayClient:
             response, started = self._open(call)
             return Stream(response, ChatAccumulator(), started)
         response, started = self._send(call)
-        body = json_body(response)
-        usage = Usage.from_openai(body.get("usage"))
-        elapsed = time.perf_counter() - started
-        return ChatCompletion.from_dict(
-            body, Timings(total=elapsed, output_tokens=usage.output_tokens)
-        )
+        return parse_chat(response, started)
 
     def list_models(self) -> list[Model]:
         """``GET /v1/models``: the models the gateway's routes match exactly."""
         response, _ = self._send(self._core.models())
-        return parse_models(json_body(response))
+        return parse_models(response)
 
     def health(self) -> Health:
         """``GET /health`` on the admin port."""
@@ -161,22 +154,19 @@ class GatewayClient:
     def metrics(self) -> GatewayMetrics:
         """``GET /metrics`` on the admin port, parsed."""
         response, _ = self._send(self._core.admin("/metrics"))
-        raise_for_status(response)
-        return GatewayMetrics.parse(response.text)
+        return parse_metrics(response)
 
     def anthropic_client(self, **kwargs: Any) -> anthropic.Anthropic:
         """An official ``anthropic.Anthropic`` pointed at ``{base_url}/anthropic``."""
         import anthropic
 
-        key = self._core.api_key or "unused"
-        return anthropic.Anthropic(base_url=f"{self.base_url}/anthropic", api_key=key, **kwargs)
+        return anthropic.Anthropic(**self._core.official_kwargs("/anthropic", kwargs))
 
     def openai_client(self, **kwargs: Any) -> openai.OpenAI:
         """An official ``openai.OpenAI`` pointed at ``{base_url}/v1``."""
         import openai
 
-        key = self._core.api_key or "unused"
-        return openai.OpenAI(base_url=f"{self.base_url}/v1", api_key=key, **kwargs)
+        return openai.OpenAI(**self._core.official_kwargs("/v1", kwargs))
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -201,7 +191,7 @@ class GatewayClient:
         try:
             response = self._http.send(self._core.build(self._http, call))
         except httpx.TransportError as exc:
-            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+            raise connection_error(call, exc) from None
         return response, started
 
     def _open(self, call: Call) -> tuple[httpx.Response, float]:
@@ -209,7 +199,7 @@ class GatewayClient:
         try:
             response = self._http.send(self._core.build(self._http, call), stream=True)
         except httpx.TransportError as exc:
-            raise GatewayConnectionError(f"{call.method} {call.url}: {exc}") from None
+            raise connection_error(call, exc) from None
         if response.status_code >= 400:
             try:
                 response.read()

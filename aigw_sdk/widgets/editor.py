@@ -1,4 +1,8 @@
-"""BundleEditor: edit YAML (or start from a preset), see validation issues live, apply it."""
+"""BundleEditor: edit YAML (or start from a preset), see validation issues live, apply it.
+
+Secret values of a bundle handed to the editor are shown as ``***`` (widget state is sent to
+the browser and saved in the notebook) and put back when the YAML is parsed.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,12 @@ from typing import TYPE_CHECKING, Any
 from aigw_sdk import presets
 from aigw_sdk.bundle import Bundle, load_yaml
 from aigw_sdk.errors import AIGWError
+from aigw_sdk.models.base import Resource
+from aigw_sdk.models.core import Secret
+from aigw_sdk.serialization.yaml import dump_documents
 from aigw_sdk.widgets._ipw import error_html, ipywidgets, mimebundle
 from aigw_sdk.widgets.reprs import IssueList, issues_html, status_label
+from aigw_sdk.widgets.summary import MASK, masked_dict
 
 if TYPE_CHECKING:
     from aigw_sdk.apply import ApplyReport, Cluster
@@ -21,6 +29,8 @@ PRESETS: dict[str, Callable[[], Bundle]] = {
     "openai": presets.openai,
 }
 _CUSTOM = "(custom)"
+_SECRET_FIELDS = ("data", "string_data")
+SecretKey = tuple[str | None, str, str, str]  # namespace, name, field, key
 
 
 class BundleEditor:
@@ -46,7 +56,8 @@ class BundleEditor:
         self.load_error: str | None = None
         self._count = 0
         self.last_result: object = None
-        text = bundle.to_yaml() if isinstance(bundle, Bundle) else (bundle or "")
+        self._secrets: dict[SecretKey, str] = {}
+        text = self._masked_yaml(bundle) if isinstance(bundle, Bundle) else (bundle or "")
         self.preset = w.Dropdown(options=[_CUSTOM, *PRESETS], value=_CUSTOM, description="preset")
         self.source = w.Textarea(
             value=text,
@@ -85,10 +96,11 @@ class BundleEditor:
 
     # -- actions --------------------------------------------------------------------------------
     def bundle(self) -> Bundle:
-        """The bundle the YAML describes (raises :class:`~aigw_sdk.errors.BundleLoadError`)."""
+        """The bundle the YAML describes, masked Secret values restored (raises
+        :class:`~aigw_sdk.errors.BundleLoadError`)."""
         if not self.source.value.strip():
             return Bundle()
-        return load_yaml(self.source.value)
+        return Bundle(self._unmasked(r) for r in load_yaml(self.source.value))
 
     def validate(self) -> IssueList:
         """Parse and validate the YAML; the issues table follows."""
@@ -129,6 +141,28 @@ class BundleEditor:
         return self._to_cluster(dry_run=False)
 
     # -- internals ------------------------------------------------------------------------------
+    def _masked_yaml(self, bundle: Bundle) -> str:
+        for resource in bundle:
+            if isinstance(resource, Secret):
+                for field in _SECRET_FIELDS:
+                    for key, value in (getattr(resource, field) or {}).items():
+                        self._secrets[(resource.namespace, resource.name, field, key)] = value
+        return dump_documents(masked_dict(r) for r in bundle)
+
+    def _unmasked(self, resource: Resource) -> Resource:
+        if not isinstance(resource, Secret):
+            return resource
+        update: dict[str, dict[str, str]] = {}
+        for field in _SECRET_FIELDS:
+            values: dict[str, str] = getattr(resource, field) or {}
+            if MASK in values.values():
+                where = (resource.namespace, resource.name, field)
+                update[field] = {
+                    k: self._secrets.get((*where, k), v) if v == MASK else v
+                    for k, v in values.items()
+                }
+        return resource.model_copy(update=update) if update else resource
+
     def _to_cluster(self, *, dry_run: bool) -> ApplyReport:
         if self.cluster is None:
             raise ValueError("cluster: this editor was made without a Cluster")

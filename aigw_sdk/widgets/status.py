@@ -90,11 +90,12 @@ class StatusPanel:
 
     def _refresh(self, client: GatewayClient) -> Snapshot:
         try:
-            healthy = client.health().ok
+            health = client.health()
         except GatewayError:
-            healthy = False
+            healthy, label = False, "unreachable"
+        else:
+            healthy, label = health.ok, "healthy" if health.ok else str(health)
         color = "#1b7f3b" if healthy else "#b00020"
-        label = "healthy" if healthy else "unreachable"
         self.health.value = f"<b>Gateway</b> <span style='color:{color}'>&#9679; {label}</span>"
         rows = self._routes()
         self.routes.value = html_table(

@@ -116,17 +116,10 @@ def summarize(resource: Resource) -> str:
             return f"retry {retry.get('numRetries', '?')}x on {codes or on.get('triggers', [])}"
         return "traffic policy"
     if kind == "Secret":
-        keys = sorted(
-            set(_keys(masked_dict(resource), "data"))
-            | set(_keys(masked_dict(resource), "stringData"))
-        )
+        data = resource.to_dict()
+        keys = sorted({*_sub(data, "data"), *_sub(data, "stringData")})
         return ", ".join(f"{k}={MASK}" for k in keys) or "no keys"
     return ""
-
-
-def _keys(data: dict[str, Any], field: str) -> list[str]:
-    values = data.get(field)
-    return list(values) if isinstance(values, dict) else []
 
 
 def _endpoint(endpoint: dict[str, Any]) -> str:

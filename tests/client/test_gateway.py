@@ -7,7 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 import aigw_sdk as aigw
-from aigw_sdk.client import GatewayClient, NotFoundError, ServiceUnavailableError
+from aigw_sdk.client import (
+    AsyncGatewayClient,
+    GatewayClient,
+    NotFoundError,
+    ServiceUnavailableError,
+)
 from aigw_sdk.local import LocalGateway
 
 HELLO = [{"role": "user", "content": "Hello, Claude!"}]
@@ -67,3 +72,20 @@ def test_streams_through_the_gateway_match(client: GatewayClient) -> None:
     chat = client.chat(model="claude-sonnet-4-5", messages=HELLO, stream=True)
     assert native.until_done().text == chat.until_done().text
     assert native.usage == chat.usage
+
+
+@pytest.mark.anyio
+async def test_async_client_reads_the_same_gateway(client: GatewayClient) -> None:
+    async with AsyncGatewayClient(client.base_url, admin_url=client.admin_url) as aclient:
+        health = await aclient.health()
+        models = await aclient.list_models()
+        before = await aclient.metrics()
+        native = await aclient.messages(model="claude-sonnet-4-5", max_tokens=100, messages=HELLO)
+        chat = await aclient.chat(model="claude-sonnet-4-5", messages=HELLO)
+        after = await aclient.metrics()
+    assert health.ok and health.status == 200
+    assert models == client.list_models()
+    assert after.requests() == before.requests() + 2
+    assert native.text == chat.text
+    assert native.timings is not None and native.timings.output_tokens == native.usage.output_tokens
+    assert chat.timings is not None and chat.timings.output_tokens == chat.usage.output_tokens

@@ -78,3 +78,29 @@ def test_status_panel_reports_an_unreachable_gateway() -> None:
     assert "unreachable" in panel.health.value
     assert "GatewayConnectionError" in panel.counters.value
     assert len(panel.snapshot.routes) == 1
+
+
+def test_editor_masks_secret_values_and_restores_them(gateway: LocalGateway) -> None:
+    secret_value = "sk-ant-editor-secret"
+    editor = BundleEditor(aigw.presets.anthropic(api_key=secret_value), gateway=gateway)
+    assert secret_value not in editor.source.value
+    assert "apiKey: '***'" in editor.source.value
+    assert editor.issues == []  # the placeholder warning is gone: the real value is back
+    (secret,) = editor.bundle().of_kind(aigw.Secret)
+    assert secret.value("apiKey") == secret_value
+    editor.source.value = editor.source.value.replace("claude-sonnet-4-5", "claude-edited")
+    (secret,) = editor.bundle().of_kind(aigw.Secret)
+    assert secret.value("apiKey") == secret_value
+    assert secret_value not in repr(editor) + editor.issues_view.value
+    editor.source.value = editor.source.value.replace("'***'", "sk-ant-typed")
+    (secret,) = editor.bundle().of_kind(aigw.Secret)
+    assert secret.value("apiKey") == "sk-ant-typed"
+
+
+def test_status_panel_tells_unhealthy_from_unreachable(gateway: LocalGateway) -> None:
+    assert gateway.url is not None
+    # The data-plane port answers /health with a 404: reachable, but not a healthy admin port.
+    with GatewayClient(gateway.url, admin_url=gateway.url) as client:
+        panel = StatusPanel(client=client, bundle=aigw.presets.anthropic())
+    assert panel.snapshot is not None and not panel.snapshot.healthy
+    assert "unhealthy (404)" in panel.health.value

@@ -27,11 +27,13 @@ from aigw_sdk.models import (
 
 GATEWAY_NAME = "envoy-ai-gateway-basic"
 MODEL_HEADER = "x-ai-eg-model"
-SchemaName = Literal["Anthropic", "OpenAI"]
+SchemaName = Literal["Anthropic", "OpenAI", "AzureOpenAI", "Cohere"]
 _AUTH: dict[str, tuple[str, str]] = {
     # schema -> (BackendSecurityPolicy type, the spec field that holds its secretRef)
     "Anthropic": ("AnthropicAPIKey", "anthropicAPIKey"),
     "OpenAI": ("APIKey", "apiKey"),
+    "AzureOpenAI": ("AzureAPIKey", "azureAPIKey"),
+    "Cohere": ("APIKey", "apiKey"),
 }
 
 
@@ -46,6 +48,7 @@ class Provider:
     port: int = 443
     tls: bool = True
     prefix: str | None = None
+    version: str | None = None  # schema.version: Azure's api-version, Cohere's "v2"
 
     def __repr__(self) -> str:
         return (
@@ -59,6 +62,8 @@ class Provider:
         schema: dict[str, str] = {"name": self.schema}
         if self.prefix is not None:
             schema["prefix"] = self.prefix
+        if self.version is not None:
+            schema["version"] = self.version
         backend = AIServiceBackend(
             metadata=meta,
             spec={

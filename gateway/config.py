@@ -20,14 +20,12 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import SecretStr
 
+from aigw_sdk.conversion import ConversionError, convert_resource
 from aigw_sdk.models import (
     AIGatewayRoute,
-    AIGatewayRouteV1alpha1,
     AIServiceBackend,
-    AIServiceBackendV1alpha1,
     Backend,
     BackendSecurityPolicy,
-    BackendSecurityPolicyV1alpha1,
     BackendTLSPolicy,
     BackendTrafficPolicy,
     Gateway,
@@ -37,6 +35,7 @@ from aigw_sdk.models import (
     Resource,
     Secret,
 )
+from gateway.costs import CostProgram, compile_costs
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -52,7 +51,7 @@ from gateway.runtime import (
     Rule,
     RuntimeConfig,
 )
-from gateway.usage import CostProgram, compile_costs
+from gateway.translation.registry import served_schemas
 
 __all__ = [
     "MODEL_HEADER",
@@ -78,7 +77,16 @@ _DURATION_PART = re.compile(r"([0-9]{1,5})(h|ms|m|s)")
 _DURATION_FULL = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
 _UNIT_SECONDS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 # Envoy's provider names for the gen_ai.provider.name attribute (§7).
-_PROVIDER: Final[dict[str, str]] = {"Anthropic": "anthropic", "OpenAI": "openai"}
+_PROVIDER: Final[dict[str, str]] = {
+    "OpenAI": "openai",
+    "AzureOpenAI": "azure.openai",
+    "Anthropic": "anthropic",
+    "Cohere": "cohere",
+    "AWSBedrock": "aws.bedrock",
+    "AWSAnthropic": "aws.anthropic",
+    "GCPVertexAI": "gcp.vertex_ai",
+    "GCPAnthropic": "gcp.anthropic",
+}
 _CREDENTIAL_HEADER: Final = {
     "APIKey": ("authorization", "Bearer "),
     "AnthropicAPIKey": ("x-api-key", ""),
@@ -135,13 +143,12 @@ class _Compiler:
 
     def __init__(self, resources: list[Resource]) -> None:
         self.problems: list[str] = []
-        self.routes: list[AIGatewayRoute | AIGatewayRouteV1alpha1] = []
-        self.services: dict[tuple[str, str], AIServiceBackend | AIServiceBackendV1alpha1] = {}
+        self.routes: list[AIGatewayRoute] = []
+        self.services: dict[tuple[str, str], AIServiceBackend] = {}
         self.backends: dict[tuple[str, str], Backend] = {}
         self.secrets: dict[tuple[str, str], Secret] = {}
         self.tls: dict[tuple[str, str], BackendTLSPolicy] = {}
-        self.policies: dict[tuple[str, str], BackendSecurityPolicy | BackendSecurityPolicyV1alpha1]
-        self.policies = {}
+        self.policies: dict[tuple[str, str], BackendSecurityPolicy] = {}
         self.traffic: dict[tuple[str, str], BackendTrafficPolicy] = {}
         self.gateway_traffic: dict[tuple[str, str], BackendTrafficPolicy] = {}
         self.gateways: list[Gateway] = []
@@ -153,9 +160,9 @@ class _Compiler:
         key = (_ns(r), r.name)
         if isinstance(r, ParseFailure):
             self.problems.append(f"{_ident(r)}: does not fit its schema: {r.error}")
-        elif isinstance(r, AIGatewayRoute | AIGatewayRouteV1alpha1):
+        elif isinstance(r, AIGatewayRoute):
             self.routes.append(r)
-        elif isinstance(r, AIServiceBackend | AIServiceBackendV1alpha1):
+        elif isinstance(r, AIServiceBackend):
             self.services[key] = r
         elif isinstance(r, Backend):
             self.backends[key] = r
@@ -167,7 +174,7 @@ class _Compiler:
             for ref in r.spec.target_refs:
                 if ref.kind == "Backend":
                     self.tls[(_ns(r), ref.name)] = r
-        elif isinstance(r, BackendSecurityPolicy | BackendSecurityPolicyV1alpha1):
+        elif isinstance(r, BackendSecurityPolicy):
             self._index_security(r)
         elif isinstance(r, BackendTrafficPolicy):
             refs = list(r.spec.target_refs or [])
@@ -179,7 +186,7 @@ class _Compiler:
                 elif ref.kind == "Gateway":
                     self.gateway_traffic[(_ns(r), ref.name)] = r
 
-    def _index_security(self, r: BackendSecurityPolicy | BackendSecurityPolicyV1alpha1) -> None:
+    def _index_security(self, r: BackendSecurityPolicy) -> None:
         spec = r.spec
         if spec is None:
             self.problems.append(f"{_ident(r)}: spec is required")
@@ -223,19 +230,18 @@ class _Compiler:
                 self.targets[key] = self._resolve_service(service)
         return self.targets[key]
 
-    def _resolve_service(
-        self, service: AIServiceBackend | AIServiceBackendV1alpha1
-    ) -> BackendTarget | None:
+    def _resolve_service(self, service: AIServiceBackend) -> BackendTarget | None:
         where = _ident(service)
         spec = service.spec
         if spec is None:
             self.problems.append(f"{where}: spec is required")
             return None
         schema = spec.schema_.name
-        if schema not in _PROVIDER:
+        served = served_schemas()
+        if schema not in served:
             self.problems.append(
                 f"{where}: spec.schema.name {schema} is not yet supported by the local gateway "
-                "(supported: Anthropic, OpenAI)"
+                f"(supported: {', '.join(sorted(served))})"
             )
             return None
         ref = spec.backend_ref
@@ -273,9 +279,10 @@ class _Compiler:
         prefix = "/" + (spec.schema_.prefix or "v1").strip("/")
         return BackendTarget(
             name=f"{_ns(service)}/{service.name}",
-            schema=schema,  # type: ignore[arg-type]  # narrowed by the _PROVIDER check above
-            provider=_PROVIDER[schema],
+            schema=schema,
+            provider=_PROVIDER.get(schema, schema.lower()),
             prefix="" if prefix == "/" else prefix,
+            version=spec.schema_.version or None,
             base_url=f"{scheme}://{url_host}:{port}",
             ssl=context,
             server_hostname=server_hostname,
@@ -293,9 +300,7 @@ class _Compiler:
         self.problems.append(f"{_ident(backend)}: spec.endpoints: {what}")
         return None
 
-    def _credential(
-        self, service: AIServiceBackend | AIServiceBackendV1alpha1
-    ) -> Credential | None:
+    def _credential(self, service: AIServiceBackend) -> Credential | None:
         policy = self.policies.get((_ns(service), service.name))
         if policy is None or policy.spec is None:
             return None
@@ -322,7 +327,7 @@ class _Compiler:
 
     # -- routes ----------------------------------------------------------------------------------
 
-    def retry_policy(self, route: AIGatewayRoute | AIGatewayRouteV1alpha1) -> RetryPolicy:
+    def retry_policy(self, route: AIGatewayRoute) -> RetryPolicy:
         btp = self.traffic.get((_ns(route), route.name))
         if btp is None:
             for parent in (route.spec.parent_refs if route.spec else None) or []:
@@ -364,9 +369,7 @@ class _Compiler:
             backoff_max=max(cap, base),
         )
 
-    def rules(
-        self, route: AIGatewayRoute | AIGatewayRouteV1alpha1
-    ) -> list[tuple[tuple[HeaderMatcher, ...], Rule, int]]:
+    def rules(self, route: AIGatewayRoute) -> list[tuple[tuple[HeaderMatcher, ...], Rule, int]]:
         """(matchers, rule, match index) for every matches[] entry of the route."""
         out: list[tuple[tuple[HeaderMatcher, ...], Rule, int]] = []
         spec = route.spec
@@ -406,7 +409,7 @@ class _Compiler:
 
     def _rule(
         self,
-        route: AIGatewayRoute | AIGatewayRouteV1alpha1,
+        route: AIGatewayRoute,
         route_name: str,
         index: int,
         rule: Any,
@@ -536,7 +539,7 @@ def _timestamp(stamp: str, where: str, problems: list[str]) -> float | None:
         return None
 
 
-def _creation_key(route: AIGatewayRoute | AIGatewayRouteV1alpha1, problems: list[str]) -> float:
+def _creation_key(route: AIGatewayRoute, problems: list[str]) -> float:
     """Route age for precedence; a route not yet created is younger than any stored one."""
     stamp = route.metadata.creation_timestamp
     where = f"{_ident(route)}: metadata.creationTimestamp"
@@ -544,9 +547,7 @@ def _creation_key(route: AIGatewayRoute | AIGatewayRouteV1alpha1, problems: list
     return float("inf") if created is None else created
 
 
-def _route_models(
-    route: AIGatewayRoute | AIGatewayRouteV1alpha1, created: int, problems: list[str]
-) -> list[_ModelEntry]:
+def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> list[_ModelEntry]:
     """The models a route lists on `/v1/models`: its Exact `x-ai-eg-model` matches (§4.7)."""
     models: list[_ModelEntry] = []
     for index, rule in enumerate(route.spec.rules if route.spec is not None else []):
@@ -619,10 +620,26 @@ def _mask_credential_headers(node: Any) -> None:
             _mask_credential_headers(child)
 
 
+def _to_v1beta1(resources: Iterable[Resource]) -> tuple[list[Resource], list[str]]:
+    """Every AI Gateway object in v1beta1 (the SDK's conversion), so one version is compiled."""
+    out: list[Resource] = []
+    problems: list[str] = []
+    for resource in resources:
+        if resource.api_version.endswith("/v1alpha1") and not isinstance(resource, ParseFailure):
+            try:
+                resource = convert_resource(resource, "v1beta1")
+            except ConversionError as exc:
+                problems.append(f"{_ident(resource)}: {exc}")
+        out.append(resource)
+    return out, problems
+
+
 def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> RuntimeConfig:
     """Compile resources (a Bundle or any iterable); raise `ConfigError` listing every problem."""
     items = list(resources)
-    compiler = _Compiler(items)
+    converted, conversion_problems = _to_v1beta1(items)
+    compiler = _Compiler(converted)
+    compiler.problems.extend(conversion_problems)
     if len(compiler.gateways) > 1:
         compiler.problems.append("multiple gateways are not supported")
     listen_port: int | None = None

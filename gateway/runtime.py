@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import SecretStr
 
-from gateway.usage import CostProgram
+from gateway.costs import CostProgram
 
 __all__ = [
     "DEFAULT_BACKOFF_BASE",
@@ -36,7 +36,8 @@ __all__ = [
 
 MODEL_HEADER: Final = "x-ai-eg-model"
 DEFAULT_BACKOFF_BASE: Final = 0.025  # Envoy's retry back-off base interval
-SchemaKind = Literal["Anthropic", "OpenAI"]
+SchemaKind = str
+"""An AIServiceBackend `schema.name` served by a registered translator (see the registry)."""
 
 
 class Credential:
@@ -93,6 +94,7 @@ class BackendTarget:
     schema: SchemaKind
     provider: str
     prefix: str  # "/v1" (no trailing slash)
+    version: str | None  # schema.version: Azure's api-version, Cohere's API version, ...
     base_url: str  # scheme://host:port (Host follows it: upstream's host rewrite)
     ssl: ssl.SSLContext | Literal[False]
     server_hostname: str | None

@@ -1,8 +1,9 @@
-"""The data-plane ASGI app: endpoints, errors, forwarding, streaming relay (§4, §6).
+"""The data-plane ASGI app: route, pick the translator, relay (§4, §6).
 
-Native passthrough forwards the upstream body and stream bytes unchanged while a copy is parsed
-for usage. OpenAI <-> Anthropic combinations go through `gateway.translation`. The configuration
-is read once per request from `DataPlane.config`; replacing that reference is a hot reload.
+The server never branches on APIs or schemas: for each attempt it asks the translator registry
+(`gateway.translation.registry`) for the (endpoint operation, backend schema) translator, sends
+what the translator built, and relays the response or stream through it. The configuration is
+read once per request from `DataPlane.config`; replacing that reference is a hot reload.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final
 
 import aiohttp
 import orjson
 
 from gateway.accesslog import AccessRecord, log_access
+from gateway.costs import evaluate_costs
 from gateway.metrics import GenAIMetrics, RequestAttributes
 from gateway.routing import request_headers, select_rule
-from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
+from gateway.runtime import MODEL_HEADER, BackendRef, Rule, RuntimeConfig
 from gateway.serving import (
     ClientDisconnected,
     Receive,
@@ -29,28 +31,16 @@ from gateway.serving import (
     read_body,
     send_response,
 )
-from gateway.sse import SSEParser
-from gateway.translation import (
-    AnthropicToOpenAIStream,
-    OpenAIToAnthropicStream,
-    TranslationError,
-    anthropic_error_to_openai,
-    anthropic_to_openai_request,
-    anthropic_to_openai_response,
-    openai_error_to_anthropic,
-    openai_to_anthropic_request,
-    openai_to_anthropic_response,
-)
-from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
-from gateway.translation.usage import TokenUsage
+from gateway.translation.errors import TranslationError, gateway_error_body
+from gateway.translation.multipart import MultipartError, boundary_of, fields, parse_multipart
+from gateway.translation.registry import ENDPOINTS, translator_factory
+from gateway.translation.translator import ClientRequest, Endpoint, Translator
 from gateway.upstream import OpenResponse, PreparedRequest, UpstreamClient, UpstreamFailure
 from gateway.upstream import open_response as _open_response
-from gateway.usage import StreamUsage, evaluate_costs, usage_from_json
 
 __all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
 
 DEFAULT_BODY_LIMIT: Final = 32 * 1024 * 1024
-API = Literal["Anthropic", "OpenAI"]
 _TEXT: Final = b"text/plain"
 _NO_ROUTE: Final = (
     b"No matching route found. It is likely because the model specified in your request is not "
@@ -61,7 +51,8 @@ _DROP_REQUEST: Final = frozenset(
     {
         "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te",
         "upgrade", "trailer", "proxy-connection", "expect", "accept-encoding",
-        "authorization", "x-api-key", "x-ai-eg-upstream-host", MODEL_HEADER,
+        "authorization", "x-api-key", "api-key", "x-ai-eg-upstream-host", MODEL_HEADER,
+        "content-type",
     }
 )  # fmt: skip
 # Not passed on: hop-by-hop, recomputed, or set by the gateway (content-type).
@@ -71,286 +62,81 @@ _DROP_RESPONSE: Final = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """A served path: its client API and kind (also its `gen_ai.operation.name`)."""
-
-    path: str
-    api: API
-    kind: Literal["messages", "count_tokens", "chat", "models"]
+class _BadRequest(Exception):
+    """A client request the gateway rejects before routing (400 `BadRequest`)."""
 
 
-ENDPOINTS: Final[dict[str, Endpoint]] = {
-    e.path: e
-    for e in (
-        Endpoint("/anthropic/v1/messages", "Anthropic", "messages"),
-        Endpoint("/anthropic/v1/messages/count_tokens", "Anthropic", "count_tokens"),
-        Endpoint("/anthropic/v1/models", "Anthropic", "models"),
-        Endpoint("/v1/chat/completions", "OpenAI", "chat"),
-        Endpoint("/v1/models", "OpenAI", "models"),
-    )
-}
-_UPSTREAM_SUFFIX: Final = {
-    ("chat", "OpenAI"): "/chat/completions",
-    ("chat", "Anthropic"): "/messages",
-    ("messages", "Anthropic"): "/messages",
-    ("messages", "OpenAI"): "/chat/completions",
-    ("count_tokens", "Anthropic"): "/messages/count_tokens",
-}
-
-
-def _envelope(status: int, error_type: str, message: str) -> bytes:
-    """Upstream's gateway error envelope (§6), `code` being the status as a string."""
-    return orjson.dumps(
-        {"type": "error", "error": {"type": error_type, "code": str(status), "message": message}}
-    )
-
-
-def _is_json(content_type: str | None) -> bool:
-    return content_type is not None and "json" in content_type.lower()
-
-
-def _client_error(api: API, status: int, message: str, error_type: str | None = None) -> bytes:
-    """An error built by the gateway, in the client API's shape."""
-    if api == "Anthropic":
-        kind = error_type or anthropic_error_type_for_status(status)
-        return orjson.dumps(anthropic_error_body(kind, message))
-    kind = error_type or ("invalid_request_error" if status < 500 else "server_error")
-    return _envelope(status, kind, message)
-
-
-def _stream_error_frame(api: API, message: str, status: int = 502) -> bytes:
-    """A terminal error event in the client API's stream format."""
-    if api == "Anthropic":
-        body = orjson.dumps(
-            {
-                "type": "error",
-                "error": {"type": anthropic_error_type_for_status(status), "message": message},
-            }
-        )
-        return b"event: error\ndata: " + body + b"\n\n"
-    body = orjson.dumps(
-        {"error": {"message": message, "type": "server_error", "code": str(status), "param": None}}
-    )
-    return b"data: " + body + b"\n\n"
-
-
-class _Relay(Protocol):
-    """Turns upstream stream chunks into client frames and tracks usage."""
-
-    def feed(self, chunk: bytes) -> list[bytes]: ...
-    def finish(self, failure: str | None) -> list[bytes]: ...
-    @property
-    def usage(self) -> TokenUsage | None: ...
-    @property
-    def model(self) -> str | None: ...
-    @property
-    def complete(self) -> bool: ...
-
-
-class _PassthroughRelay:
-    """Forwards chunks unchanged; ends a stream that did not terminate with an error event."""
-
-    __slots__ = ("_api", "_tail", "_watch")
-
-    def __init__(self, api: API) -> None:
-        self._api: API = api
-        self._watch = StreamUsage(api)
-        self._tail = b"\n\n"  # the stream's last bytes (enough to see an event boundary)
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        self._watch.feed(chunk)
-        self._tail = chunk[-4:] if len(chunk) >= 4 else (self._tail + chunk)[-4:]
-        return [chunk]
-
-    def finish(self, failure: str | None) -> list[bytes]:
-        if self._watch.terminated:
-            return []
-        message = failure or "upstream stream ended before completion"
-        frame = _stream_error_frame(self._api, message)
-        # Close a half-sent event first, so the error event parses on its own.
-        return [frame if _ends_event(self._tail) else b"\n\n" + frame]
-
-    @property
-    def usage(self) -> TokenUsage | None:
-        return self._watch.usage
-
-    @property
-    def model(self) -> str | None:
-        return self._watch.model
-
-    @property
-    def complete(self) -> bool:
-        return self._watch.complete
-
-
-def _ends_event(tail: bytes) -> bool:
-    """Whether SSE bytes end on an event boundary: a line end right after another line end."""
-    for end in (b"\r\n", b"\n", b"\r"):
-        if tail.endswith(end):
-            return tail[: -len(end)].endswith((b"\n", b"\r"))
-    return False
-
-
-class _TranslatedRelay:
-    """Parses upstream SSE and re-encodes each event with a translation stream."""
-
-    __slots__ = ("_parser", "_translator")
-
-    def __init__(self, translator: AnthropicToOpenAIStream | OpenAIToAnthropicStream) -> None:
-        self._parser = SSEParser()
-        self._translator = translator
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        frames: list[bytes] = []
-        for event in self._parser.feed(chunk):
-            frames.extend(self._translator.feed(event))
-        return frames
-
-    def finish(self, failure: str | None) -> list[bytes]:
-        frames: list[bytes] = []
-        if failure is None:
-            for event in self._parser.flush():
-                frames.extend(self._translator.feed(event))
-        frames.extend(self._translator.finish())
-        return frames
-
-    @property
-    def usage(self) -> TokenUsage | None:
-        return self._translator.usage
-
-    @property
-    def model(self) -> str | None:
-        return None
-
-    @property
-    def complete(self) -> bool:
-        return self._translator.stop_reason is not None
-
-
-class _Exchange:
-    """How one request maps onto a chosen backend: request, response body, stream, errors."""
-
-    def __init__(self, endpoint: Endpoint, body: dict[str, Any], raw: bytes, force_usage: bool):
-        self.endpoint = endpoint
-        self.body = body
-        self.raw = raw
-        self.stream = body.get("stream") is True
-        self.force_usage = force_usage
-        self.backend_schema: str = ""
-        self.context: Any = None  # the translation context of the last attempt
-
-    def prepare(self, ref: BackendRef, base_headers: dict[str, str], model: str) -> PreparedRequest:
-        """Build the attempt's request (translation errors propagate, never retried)."""
-        target = ref.target
-        endpoint = self.endpoint
-        suffix = _UPSTREAM_SUFFIX.get((endpoint.kind, target.schema))
-        if suffix is None:
-            raise TranslationError(
-                400,
-                f"{endpoint.path} is not supported by the {target.schema}-schema backend "
-                f"{target.name}",
-                "model",
-            )
-        self.backend_schema = target.schema
-        upstream_model = ref.model_name_override or model
-        headers = dict(base_headers)
-        for name in ref.header_mutation.remove:
-            headers.pop(name, None)
-        headers.update(ref.header_mutation.set)
-        headers[MODEL_HEADER] = upstream_model
-        if endpoint.api == target.schema:
-            body = self._passthrough_body(ref, upstream_model)
-        else:
-            body_dict = self._translate(target, upstream_model, headers)
-            ref.body_mutation.apply(body_dict)
-            body = orjson.dumps(body_dict)
-        headers["content-type"] = "application/json"
-        credential = target.credential
-        if credential is not None:
-            headers[credential.header] = credential.header_value()
-        return PreparedRequest(target.prefix + suffix, headers, body)
-
-    def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
-        override = ref.model_name_override is not None
-        options = self.body.get("stream_options")
-        options = options if isinstance(options, dict) else {}
-        force = (
-            self.force_usage
-            and self.stream
-            and self.endpoint.api == "OpenAI"
-            and options.get("include_usage") is not True
-        )
-        if not (override or ref.body_mutation or force):
-            return self.raw
-        body = dict(self.body)
-        if override:
-            body["model"] = upstream_model
-        if force:
-            body["stream_options"] = {**options, "include_usage": True}
-        ref.body_mutation.apply(body)
-        return orjson.dumps(body)
-
-    def _translate(
-        self, target: BackendTarget, upstream_model: str, headers: dict[str, str]
-    ) -> dict[str, Any]:
-        if target.schema == "Anthropic":
-            request = openai_to_anthropic_request(self.body, model=upstream_model)
-            headers.update(request.headers)
-            self.context = request
-            return dict(request.body)
-        translated = anthropic_to_openai_request(self.body, model=upstream_model)
-        self.context = translated
-        return dict(translated.body)
-
-    @property
-    def translated(self) -> bool:
-        """Whether the last prepared attempt translates between the two APIs."""
-        return self.backend_schema != self.endpoint.api
-
-    def error_body(self, status: int, body: bytes, content_type: str | None) -> bytes:
-        """An upstream error response for the client (§6: JSON kept, non-JSON wrapped)."""
-        if self.translated:
-            if self.endpoint.api == "OpenAI":
-                return anthropic_error_to_openai(status, body, content_type)
-            return openai_error_to_anthropic(status, body, content_type)
-        if _is_json(content_type):
-            return body
-        text = body.decode("utf-8", "replace")
-        if self.endpoint.api == "Anthropic":
-            return orjson.dumps(anthropic_error_body(anthropic_error_type_for_status(status), text))
-        return _envelope(status, "OpenAIBackendError", text)
-
-    def success_body(self, body: bytes) -> tuple[bytes, TokenUsage | None, str | None]:
-        """The client body of a 2xx response, with the usage and model it reports."""
+def _parse_request(endpoint: Endpoint, raw: bytes, content_type: str) -> tuple[dict[str, Any], str]:
+    """The body (JSON object or multipart text fields) and its model."""
+    if endpoint.body == "multipart":
         try:
-            parsed = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            if not self.translated:
-                return body, None, None  # passed through as it came
-            raise TranslationError(502, f"upstream returned invalid JSON: {exc}") from exc
-        usage, model = usage_from_json(self.backend_schema, parsed)
-        if not self.translated:
-            return body, usage, model
-        if self.endpoint.api == "OpenAI":
-            return orjson.dumps(anthropic_to_openai_response(parsed, self.context)), usage, model
-        return orjson.dumps(openai_to_anthropic_response(parsed, self.context)), usage, model
+            form = fields(parse_multipart(raw, boundary_of(content_type)))
+        except MultipartError as exc:
+            raise _BadRequest(
+                f"malformed request: failed to parse multipart body for {endpoint.path}: {exc}"
+            ) from exc
+        return dict(form), form.get("model", "")
+    try:
+        body = orjson.loads(raw)
+        if not isinstance(body, dict):
+            raise ValueError("the request body must be a JSON object")
+    except ValueError as exc:
+        raise _BadRequest(
+            f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
+        ) from exc
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        if endpoint.api == "Anthropic":
+            raise _BadRequest("invalid request body: model field is required")
+        model = model if isinstance(model, str) else ""
+    return body, model
 
-    def relay(self) -> _Relay:
-        """The stream relay of the last prepared attempt."""
-        if not self.translated:
-            return _PassthroughRelay(self.endpoint.api)
-        if self.endpoint.api == "OpenAI":
-            return _TranslatedRelay(AnthropicToOpenAIStream(self.context))
-        return _TranslatedRelay(OpenAIToAnthropicStream(self.context))
+
+def _is_stream(endpoint: Endpoint, body: dict[str, Any]) -> bool:
+    flag = body.get("stream")
+    if endpoint.body == "multipart":
+        return isinstance(flag, str) and flag.lower() == "true"
+    if endpoint.operation == "speech":
+        return body.get("stream_format") == "sse"
+    return flag is True
+
+
+def _translation_error(api: str, exc: TranslationError) -> bytes:
+    return exc.to_anthropic() if api == "Anthropic" else exc.to_openai()
 
 
 @dataclass(slots=True)
-class _Call:
-    """Per-request state shared with the disconnect watcher."""
+class _Attempt:
+    """One attempt: the backend and the translator holding the attempt's state."""
 
-    finished: bool = False
-    disconnected: bool = False
+    ref: BackendRef
+    translator: Translator
+
+
+class _Call:
+    """Per-request state: the access record, the ASGI `send`, the start time, how it ended."""
+
+    __slots__ = ("disconnected", "endpoint", "finished", "record", "send", "started")
+
+    def __init__(self, endpoint: Endpoint, record: AccessRecord, send: Send) -> None:
+        self.endpoint = endpoint
+        self.record = record
+        self.send = send
+        self.started = time.perf_counter()
+        self.finished = False
+        self.disconnected = False
+
+    async def reply(
+        self, status: int, body: bytes, content_type: bytes = b"application/json"
+    ) -> None:
+        """Send a complete gateway-made response (marking the call finished first)."""
+        self.record.status = status
+        self.finished = True
+        await send_response(self.send, status, body, content_type=content_type)
+
+    async def error(self, status: int, error_type: str, message: str) -> None:
+        """A gateway-made error (upstream's user-facing envelope)."""
+        await self.reply(status, gateway_error_body(status, error_type, message))
 
 
 class DataPlane:
@@ -378,77 +164,62 @@ class DataPlane:
             await send_response(send, 404, f"unsupported path: {path}".encode(), content_type=_TEXT)
             return
         config = self.config
-        if endpoint.kind == "models":
+        if endpoint.operation == "models":
             host = get_header(scope, b"host")
             models = config.scope_for(None if host is None else host.decode("latin-1"))
             body = models.anthropic_models if endpoint.api == "Anthropic" else models.openai_models
             await send_response(send, 200, body)
             return
-        await self._proxy(endpoint, config, scope, receive, send)
-
-    async def _proxy(
-        self, endpoint: Endpoint, config: RuntimeConfig, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """Handle one model request and write its single access-log line, whatever the outcome."""
-        started = time.perf_counter()
-        record = AccessRecord(scope["method"], endpoint.path, time.time())
+        call = _Call(endpoint, AccessRecord(scope["method"], endpoint.path, time.time()), send)
         try:
-            await self._handle(endpoint, config, scope, receive, send, record, started)
+            await self._handle(call, config, scope, receive)
         finally:
-            record.duration = time.perf_counter() - started
-            log_access(record)
+            call.record.duration = time.perf_counter() - call.started
+            log_access(call.record)
 
     async def _handle(
-        self,
-        endpoint: Endpoint,
-        config: RuntimeConfig,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        record: AccessRecord,
-        started: float,
+        self, call: _Call, config: RuntimeConfig, scope: Scope, receive: Receive
     ) -> None:
+        """Read, parse and route one model request, then forward it."""
+        endpoint, record = call.endpoint, call.record
         try:
             raw = await read_body(receive, limit=self.body_limit)
         except RequestBodyTooLarge as exc:
-            await self._reply(send, record, 413, _envelope(413, "PayloadTooLarge", str(exc)))
+            await call.error(413, "PayloadTooLarge", str(exc))
             return
         except ClientDisconnected:
             record.status = 499
             record.error = "client disconnected before sending its request"
             return
-        try:
-            body = orjson.loads(raw)
-            if not isinstance(body, dict):
-                raise ValueError("the request body must be a JSON object")
-        except ValueError as exc:
-            message = f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
-            await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
-            return
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            if endpoint.api == "Anthropic":
-                message = "invalid request body: model field is required"
-                await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
-                return
-            model = model if isinstance(model, str) else ""
-        record.model = model
         headers = request_headers(scope["headers"])
+        content_type = headers.get("content-type", "application/json")
+        try:
+            body, model = _parse_request(endpoint, raw, content_type)
+        except _BadRequest as exc:
+            await call.error(400, "BadRequest", str(exc))
+            return
+        record.model = model
         headers[MODEL_HEADER] = model
         rule = select_rule(config.scope_for(headers.get("host")), headers)
         if rule is None:
-            await self._reply(send, record, 404, _NO_ROUTE, _TEXT)
+            await call.reply(404, _NO_ROUTE, _TEXT)
             return
         record.route = rule.label
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
-        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
-        call = _Call()
+        request = ClientRequest(
+            endpoint,
+            raw,
+            body,
+            model,
+            _is_stream(endpoint, body),
+            content_type,
+            force_usage=bool(rule.costs),
+            headers=forwarded,
+        )
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
         try:
-            await self._forward(
-                endpoint, rule, exchange, forwarded, model, record, call, send, started
-            )
+            await self._forward(call, rule, request)
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -460,56 +231,39 @@ class DataPlane:
             call.finished = True
             watcher.cancel()
 
-    async def _forward(
-        self,
-        endpoint: Endpoint,
-        rule: Rule,
-        exchange: _Exchange,
-        headers: dict[str, str],
-        model: str,
-        record: AccessRecord,
-        call: _Call,
-        send: Send,
-        started: float,
-    ) -> None:
-        def build(ref: BackendRef) -> PreparedRequest:
-            return exchange.prepare(ref, headers, model)
+    async def _forward(self, call: _Call, rule: Rule, request: ClientRequest) -> None:
+        endpoint, record = call.endpoint, call.record
+
+        def build(ref: BackendRef) -> tuple[PreparedRequest, _Attempt]:
+            return _prepare(request, ref)
 
         try:
             opened = await _open_response(self.client, rule, build)
         except TranslationError as exc:
-            body = exc.to_anthropic() if endpoint.api == "Anthropic" else exc.to_openai()
-            await self._reply(send, record, exc.status, body, call=call)
+            await call.reply(exc.status, _translation_error(endpoint.api, exc))
             return
         except UpstreamFailure as exc:
             record.error = str(exc)
-            await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, call=call)
-            self._record_metrics(endpoint, None, model, record, started, success=False)
+            await call.reply(exc.status, exc.text.encode(), _TEXT)
+            self._record_metrics(call, None, request.model, success=False)
             return
         response, ref = opened.response, opened.ref
         record.attempts = opened.attempts
         record.backend = ref.target.name
         record.provider = ref.target.provider
-        record.request_model = ref.model_name_override or model
+        record.request_model = opened.attempt.translator.upstream_model
         try:
             if response.status < 300 and response.content_type == "text/event-stream":
-                await self._relay_stream(exchange, opened, rule, record, call, send, started)
+                await self._relay_stream(call, opened, rule)
             else:
-                await self._relay_body(exchange, opened, rule, record, call, send)
+                await self._relay_body(call, opened, rule)
         finally:
             response.release()
-        self._record_metrics(endpoint, ref, model, record, started, success=record.status < 400)
+        self._record_metrics(call, ref, request.model, success=record.status < 400)
 
-    async def _relay_body(
-        self,
-        exchange: _Exchange,
-        opened: OpenResponse,
-        rule: Rule,
-        record: AccessRecord,
-        call: _Call,
-        send: Send,
-    ) -> None:
-        response = opened.response
+    async def _relay_body(self, call: _Call, opened: OpenResponse[_Attempt], rule: Rule) -> None:
+        response, record = opened.response, call.record
+        translator = opened.attempt.translator
         try:
             body = await response.read()
         except (TimeoutError, aiohttp.ClientError) as exc:
@@ -517,65 +271,52 @@ class DataPlane:
                 "timeout" if isinstance(exc, asyncio.TimeoutError) else "reset"
             )
             record.error = str(failure)
-            await self._reply(send, record, failure.status, failure.text.encode(), _TEXT, call=call)
+            await call.reply(failure.status, failure.text.encode(), _TEXT)
             return
         status = response.status
         content_type = response.headers.get("content-type")
-        headers = _response_headers(response)
-        if status >= 400:
-            out = exchange.error_body(status, body, content_type)
-            if out is not body:
-                content_type = "application/json"
-        else:
-            try:
-                out, usage, response_model = exchange.success_body(body)
-            except TranslationError as exc:
-                status, out = (
-                    exc.status,
-                    exc.to_openai() if exchange.endpoint.api == "OpenAI" else exc.to_anthropic(),
-                )
-                content_type = "application/json"
+        try:
+            if status >= 400:
+                out = translator.error(status, body, content_type)
             else:
-                record.usage = usage
-                record.response_model = response_model
-                if exchange.translated:
-                    content_type = "application/json"
-                self._costs(rule, opened.ref, record)
-        extra = [(b"content-type", (content_type or "application/octet-stream").encode()), *headers]
+                out = translator.response(body, content_type)
+        except TranslationError as exc:
+            await call.reply(exc.status, _translation_error(call.endpoint.api, exc))
+            return
+        if status < 400:
+            record.usage = out.usage
+            record.response_model = out.model
+            self._costs(rule, opened.ref, record)
+        content_type = out.content_type or content_type or "application/octet-stream"
         call.finished = True
         record.status = status
-        await send(
+        await call.send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-length", str(len(out)).encode()), *extra],
+                "headers": [
+                    (b"content-length", str(len(out.body)).encode()),
+                    (b"content-type", content_type.encode("latin-1")),
+                    *_response_headers(response),
+                ],
             }
         )
-        await send({"type": "http.response.body", "body": out})
+        await call.send({"type": "http.response.body", "body": out.body})
 
-    async def _relay_stream(
-        self,
-        exchange: _Exchange,
-        opened: OpenResponse,
-        rule: Rule,
-        record: AccessRecord,
-        call: _Call,
-        send: Send,
-        started: float,
-    ) -> None:
-        response = opened.response
-        relay = exchange.relay()
+    async def _relay_stream(self, call: _Call, opened: OpenResponse[_Attempt], rule: Rule) -> None:
+        response, record, send = opened.response, call.record, call.send
+        relay = opened.attempt.translator.stream()
         record.stream = True
         record.status = response.status
-        headers = _response_headers(response)
         await send(
             {
                 "type": "http.response.start",
                 "status": response.status,
-                "headers": [(b"content-type", b"text/event-stream"), *headers],
+                "headers": [(b"content-type", b"text/event-stream"), *_response_headers(response)],
             }
         )
         failure: str | None = None
+        started = call.started
         try:
             async for chunk in response.content.iter_any():
                 if record.ttft is None:
@@ -607,18 +348,12 @@ class DataPlane:
             record.error = "; ".join(errors)
 
     def _record_metrics(
-        self,
-        endpoint: Endpoint,
-        ref: BackendRef | None,
-        model: str,
-        record: AccessRecord,
-        started: float,
-        *,
-        success: bool,
+        self, call: _Call, ref: BackendRef | None, model: str, *, success: bool
     ) -> None:
+        record = call.record
         request_model = record.request_model or model
         attrs = RequestAttributes(
-            operation=endpoint.kind,
+            operation=call.endpoint.operation,
             provider=ref.target.provider if ref is not None else "",
             original_model=model,
             request_model=request_model,
@@ -626,27 +361,38 @@ class DataPlane:
         )
         self.metrics.record(
             attrs,
-            duration=time.perf_counter() - started,
+            duration=time.perf_counter() - call.started,
             success=success and record.error is None,
             usage=record.usage,
             ttft=record.ttft,
         )
 
-    @staticmethod
-    async def _reply(
-        send: Send,
-        record: AccessRecord,
-        status: int,
-        body: bytes,
-        content_type: bytes = b"application/json",
-        *,
-        call: _Call | None = None,
-    ) -> None:
-        """Send a complete gateway-made response (marking the call finished first)."""
-        record.status = status
-        if call is not None:
-            call.finished = True
-        await send_response(send, status, body, content_type=content_type)
+
+def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, _Attempt]:
+    """Build one attempt's upstream request (translation errors propagate, never retried)."""
+    target = ref.target
+    factory = translator_factory(request.endpoint.operation, target.schema)
+    if factory is None:
+        raise TranslationError(
+            400,
+            f"{request.endpoint.path} is not supported by the {target.schema}-schema backend "
+            f"{target.name}",
+            "model",
+        )
+    translator = factory(request, ref)
+    upstream = translator.upstream()
+    headers = dict(request.headers)
+    for name in ref.header_mutation.remove:
+        headers.pop(name, None)
+    headers.update(ref.header_mutation.set)
+    headers.update(upstream.headers)
+    headers[MODEL_HEADER] = translator.upstream_model
+    headers["content-type"] = upstream.content_type
+    credential = target.credential
+    if credential is not None:
+        headers[credential.header] = credential.header_value()
+    prepared = PreparedRequest(upstream.path, headers, upstream.body)
+    return prepared, _Attempt(ref, translator)
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

@@ -12,7 +12,7 @@ import asyncio
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Generic, Literal, TypeVar
 
 import aiohttp
 
@@ -21,6 +21,7 @@ from gateway.runtime import BackendRef, BackendTarget, Rule
 
 __all__ = ["OpenResponse", "PreparedRequest", "UpstreamClient", "UpstreamFailure", "open_response"]
 
+T = TypeVar("T")
 FailureKind = Literal["connect", "reset", "timeout", "no_backend"]
 # Envoy's local-reply texts for the same failures.
 _RESET_BEFORE_HEADERS: Final = "upstream connect error or disconnect/reset before headers."
@@ -60,11 +61,16 @@ class PreparedRequest:
 
 
 @dataclass(slots=True)
-class OpenResponse:
-    """An upstream response whose headers arrived; the body is still to be read."""
+class OpenResponse(Generic[T]):
+    """An upstream response whose headers arrived; the body is still to be read.
+
+    `attempt` is what `build` returned alongside the request of the accepted attempt (the
+    attempt's own state, e.g. its translator).
+    """
 
     response: aiohttp.ClientResponse
     ref: BackendRef
+    attempt: T
     attempts: int
     deadline: float | None  # loop time when the attempt (and the request) must be done
 
@@ -136,12 +142,12 @@ def _attempt_budget(rule: Rule, deadline: float | None, now: float) -> float | N
 async def open_response(
     client: UpstreamClient,
     rule: Rule,
-    build: Callable[[BackendRef], PreparedRequest],
-) -> OpenResponse:
+    build: Callable[[BackendRef], tuple[PreparedRequest, T]],
+) -> OpenResponse[T]:
     """Run attempts until a response is accepted; raise `UpstreamFailure` when none is.
 
-    `build` prepares the request for a chosen backend; exceptions it raises (e.g. a request that
-    cannot be translated) propagate without retrying.
+    `build` prepares the request for a chosen backend and returns it with the attempt's state;
+    exceptions it raises (e.g. a request that cannot be translated) propagate without retrying.
     """
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -152,7 +158,7 @@ async def open_response(
         ref = plan.next_backend()
         if ref is None:
             raise UpstreamFailure("no_backend")
-        prepared = build(ref)
+        prepared, attempt = build(ref)
         now = loop.time()
         budget = _attempt_budget(rule, deadline, now)
         if budget is not None and budget <= 0:
@@ -177,7 +183,7 @@ async def open_response(
                 retry.retries_status(response.status) and plan.can_retry()
             ):
                 attempt_deadline = None if budget is None else now + budget
-                return OpenResponse(response, ref, plan.attempts, attempt_deadline)
+                return OpenResponse(response, ref, attempt, plan.attempts, attempt_deadline)
             response.release()
         await _backoff(retry.backoff_base, retry.backoff_max, plan.attempts, deadline, loop.time())
 

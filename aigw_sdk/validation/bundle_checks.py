@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from aigw_sdk.costs import check_cost_expression
 from aigw_sdk.models.aigateway_types import (
     AIGatewayRoute,
     AIGatewayRouteV1alpha1,
@@ -27,7 +28,6 @@ from aigw_sdk.models.aigateway_types import (
 from aigw_sdk.models.base import Resource
 from aigw_sdk.models.core import Secret
 from aigw_sdk.models.envoy_gateway import BackendTrafficPolicy, PolicyTargetReference
-from aigw_sdk.validation.costs import check_cost_expression
 from aigw_sdk.validation.issues import Severity, ValidationIssue
 
 AIGW_GROUP = "aigateway.envoyproxy.io"

@@ -7,6 +7,7 @@ from typing import Any
 
 from gateway.sse import SSEEvent
 from gateway.translation._json import dumps, loads
+from gateway.translation.usage import TokenUsage
 
 __all__ = ["StreamTranslator", "data_frame", "json_object", "named_frame"]
 
@@ -46,6 +47,11 @@ class StreamTranslator(ABC):
     def stop_reason(self) -> str | None:
         """The Anthropic `stop_reason` of the message, once the upstream has reported it."""
         return self._stop_reason
+
+    @property
+    @abstractmethod
+    def usage(self) -> TokenUsage:
+        """The usage reported by the upstream so far."""
 
     def feed(self, event: SSEEvent) -> list[bytes]:
         """Translate one upstream event into encoded frames."""

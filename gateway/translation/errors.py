@@ -13,6 +13,7 @@ __all__ = [
     "anthropic_error_type_for_status",
     "bad_request",
     "error_member",
+    "gateway_error_body",
     "openai_error_body",
 ]
 
@@ -113,3 +114,14 @@ class TranslationError(Exception):
 def bad_request(message: str, param: str) -> TranslationError:
     """A 400 `TranslationError` naming the parameter at fault."""
     return TranslationError(400, message, param)
+
+
+def gateway_error_body(status: int, error_type: str, message: str) -> bytes:
+    """An error made by the gateway itself (malformed request, body too large, ...).
+
+    Upstream's `formatUserFacingErrorJSON` envelope, the same for every endpoint:
+    `{"type":"error","error":{"type","code","message"}}`, `code` being the status as text.
+    """
+    return dumps(
+        {"type": "error", "error": {"type": error_type, "code": str(status), "message": message}}
+    )

@@ -61,6 +61,22 @@ class TokenUsage:
             reasoning_tokens=_int(completion, "reasoning_tokens"),
         )
 
+    @classmethod
+    def from_responses(cls, usage: Mapping[str, Any] | None) -> TokenUsage:
+        """From a `usage` object counted in `input_tokens` / `output_tokens`.
+
+        The Responses API, images, audio transcriptions, `input_tokens` counts and Cohere's
+        `meta.tokens` all use these names.
+        """
+        details = usage.get("input_tokens_details") if isinstance(usage, Mapping) else None
+        output = usage.get("output_tokens_details") if isinstance(usage, Mapping) else None
+        return cls(
+            input_tokens=_int(usage, "input_tokens"),
+            cached_input_tokens=_int(details, "cached_tokens"),
+            output_tokens=_int(usage, "output_tokens"),
+            reasoning_tokens=_int(output, "reasoning_tokens"),
+        )
+
     def to_openai(self) -> dict[str, Any]:
         """OpenAI `usage`.
 

@@ -33,11 +33,11 @@ def provider(
     header_remove: Sequence[str] = (),
     body_set: dict[str, str] | None = None,
     namespace: str = "default",
+    version: str | None = None,
 ) -> list[Resource]:
     """AIServiceBackend, policy, Backend and Secret for a plain-HTTP upstream on 127.0.0.1:port."""
-    resources: list[Resource] = list(
-        Provider(name, schema, "127.0.0.1", key, port=port, tls=False).resources(namespace)  # type: ignore[arg-type]
-    )
+    upstream = Provider(name, schema, "127.0.0.1", key, port=port, tls=False, version=version)  # type: ignore[arg-type]
+    resources: list[Resource] = list(upstream.resources(namespace))
     service = resources[0]
     data = service.spec.to_dict()  # type: ignore[attr-defined]
     if header_set or header_remove:

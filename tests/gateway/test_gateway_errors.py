@@ -37,9 +37,9 @@ def _serve(stack: Stack, **kwargs: object) -> Stack:
 
 
 def test_unknown_path_is_upstreams_404_text(stack: Stack) -> None:
-    response = httpx.post(f"{_serve(stack).url}/v1/embeddings", json={"model": "x"})
+    response = httpx.post(f"{_serve(stack).url}/v1/fine_tuning/jobs", json={"model": "x"})
     assert response.status_code == 404
-    assert response.text == "unsupported path: /v1/embeddings"
+    assert response.text == "unsupported path: /v1/fine_tuning/jobs"
 
 
 def test_no_matching_route_is_upstreams_404_text(stack: Stack) -> None:

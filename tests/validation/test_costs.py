@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aigw_sdk.validation.costs import (
+from aigw_sdk.costs import (
     CostExpressionError,
     check_cost_expression,
     compile_cost,

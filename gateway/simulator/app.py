@@ -6,7 +6,7 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import anyio
 import orjson
@@ -21,12 +21,14 @@ from gateway.serving import (
     read_body,
     send_response,
 )
-from gateway.simulator import anthropic_api, openai_api
+from gateway.simulator import anthropic_api, cohere_api, openai_api
+from gateway.simulator import openai_endpoints as oai
 from gateway.simulator.cache import CacheUsage, PromptCache
 from gateway.simulator.config import SimulatorConfig
 from gateway.simulator.errors import (
     SimError,
     anthropic_error_body,
+    cohere_error_body,
     openai_error_body,
     plain_error_body,
 )
@@ -34,12 +36,32 @@ from gateway.simulator.faults import NO_FAULTS, parse_faults
 from gateway.simulator.ids import IdFactory
 from gateway.simulator.reply import compose
 from gateway.simulator.stats import Stats
+from gateway.translation.multipart import MultipartError, boundary_of, fields, parse_multipart
 
 #: The real Anthropic API rejects bodies over 32 MB with 413 request_too_large.
 BODY_LIMIT: Final = 32 * 1024 * 1024
 MODELS_CREATED: Final = 1735689600  # 2025-01-01T00:00:00Z
 _SSE_HEADERS: Final = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
 _Handler = Callable[["_Call", Any], Awaitable[None]]
+Provider = Literal["anthropic", "openai", "azure", "cohere"]
+_MULTIPART: Final = frozenset({"/v1/audio/transcriptions", "/v1/audio/translations"})
+_OPENAI_PATHS: Final = frozenset(
+    {
+        "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses",
+        "/v1/responses/input_tokens", "/v1/images/generations", "/v1/audio/speech",
+        "/v1/audio/transcriptions", "/v1/audio/translations", "/tokenize",
+    }
+)  # fmt: skip
+# Azure OpenAI paths -> the OpenAI path they stand for.
+_AZURE_DEPLOYMENT_OPS: Final = {
+    "chat/completions": "/v1/chat/completions",
+    "completions": "/v1/completions",
+    "embeddings": "/v1/embeddings",
+}
+_AZURE_PATHS: Final = {
+    "/openai/responses": "/v1/responses",
+    "/openai/responses/input_tokens": "/v1/responses/input_tokens",
+}
 
 
 class SimulatedDrop(Exception):
@@ -62,16 +84,30 @@ def _install_drop_filter() -> None:
 class _Call:
     """One request in flight: provider shape, ids, faults and the response headers so far."""
 
-    __slots__ = ("anthropic", "credential", "faults", "headers", "model", "request_id", "send")
+    __slots__ = (
+        "anthropic",
+        "content_type",
+        "credential",
+        "deployment",
+        "faults",
+        "headers",
+        "model",
+        "provider",
+        "request_id",
+        "send",
+    )
 
-    def __init__(self, send: Send, anthropic: bool, request_id: str) -> None:
+    def __init__(self, send: Send, provider: Provider, request_id: str) -> None:
         self.send = send
-        self.anthropic = anthropic
+        self.provider: Provider = provider
+        self.anthropic = provider == "anthropic"
         self.request_id = request_id
+        self.deployment: str | None = None
+        self.content_type = ""
         self.faults = NO_FAULTS
         self.model: str | None = None
         self.credential = b""
-        id_header = b"request-id" if anthropic else b"x-request-id"
+        id_header = b"request-id" if self.anthropic else b"x-request-id"
         self.headers: list[tuple[bytes, bytes]] = [(id_header, request_id.encode())]
 
     def echo_model(self, model: Any) -> None:
@@ -102,6 +138,16 @@ class SimulatorApp:
             ("POST", "/v1/messages/count_tokens"): self._count_tokens,
             ("POST", "/v1/chat/completions"): self._chat,
             ("GET", "/v1/models"): self._models,
+            ("POST", "/v1/completions"): self._completions,
+            ("POST", "/v1/embeddings"): self._embeddings,
+            ("POST", "/v1/responses"): self._responses,
+            ("POST", "/v1/responses/input_tokens"): self._input_tokens,
+            ("POST", "/v1/images/generations"): self._images,
+            ("POST", "/v1/audio/speech"): self._speech,
+            ("POST", "/v1/audio/transcriptions"): self._transcription,
+            ("POST", "/v1/audio/translations"): self._translation,
+            ("POST", "/tokenize"): self._tokenize,
+            ("POST", "/v2/rerank"): self._rerank,
         }
         self._paths = {path for _, path in self._routes}
         self._models_anthropic = _anthropic_models(config.models)
@@ -121,28 +167,38 @@ class SimulatorApp:
             return
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         headers = dict(raw_headers)
-        anthropic = path.startswith("/v1/messages") or (
-            path != "/v1/chat/completions"
-            and (b"x-api-key" in headers or b"anthropic-version" in headers)
+        provider = _provider(path, headers)
+        query: bytes = scope["query_string"]
+        self.stats.record(
+            method, f"{path}?{query.decode('latin-1')}" if query else path, raw_headers
         )
-        self.stats.record(method, path, raw_headers)
-        call = _Call(send, anthropic, self._ids.make("req_01", 22))
+        call = _Call(send, provider, self._ids.make("req_01", 22))
         try:
             body = await read_body(receive, limit=BODY_LIMIT)
             self.stats.record_body(raw_headers, body)
             call.faults = parse_faults(headers)
             if call.faults.latency:
                 await anyio.sleep(call.faults.latency)
-            call.credential = self._authenticate(anthropic, headers)
-            handler = self._routes.get((method, path))
+            call.credential = self._authenticate(provider, headers)
+            route = _azure_route(path, query, call) if provider == "azure" else path
+            handler = self._routes.get((method, route))
             if handler is None:
-                raise _route_error(method, path, path in self._paths)
-            payload = _parse_json(body) if method == "POST" else None
+                raise _route_error(method, path, route in self._paths)
+            call.content_type = headers.get(b"content-type", b"").decode("latin-1")
+            payload: Any = None
+            if route in _MULTIPART:
+                payload = body
+            elif method == "POST":
+                payload = _parse_json(body)
             if isinstance(payload, dict):
+                if call.deployment is not None:  # Azure: the deployment decides the model
+                    payload = {**payload, "model": call.deployment}
                 call.echo_model(payload.get("model"))
             if call.faults.status is not None:
-                raise SimError.injected(call.faults.status, "anthropic" if anthropic else "openai")
-            if anthropic and method == "POST" and b"anthropic-version" not in headers:
+                raise SimError.injected(
+                    call.faults.status, "anthropic" if call.anthropic else "openai"
+                )
+            if call.anthropic and method == "POST" and b"anthropic-version" not in headers:
                 raise SimError(400, "anthropic-version: header is required")
             await handler(call, payload)
         except ClientDisconnected:
@@ -154,11 +210,14 @@ class SimulatorApp:
         except SimError as error:
             await self._error(call, error)
 
-    def _authenticate(self, anthropic: bool, headers: dict[bytes, bytes]) -> bytes:
+    def _authenticate(self, provider: Provider, headers: dict[bytes, bytes]) -> bytes:
         """The credential presented; 401 in the provider's shape unless it is the right key."""
+        anthropic = provider == "anthropic"
         candidates = []
         if anthropic and b"x-api-key" in headers:
             candidates.append(headers[b"x-api-key"])
+        if provider == "azure" and b"api-key" in headers:
+            candidates.append(headers[b"api-key"])
         authorization = headers.get(b"authorization", b"")
         if authorization[:7].lower() == b"bearer ":
             candidates.append(authorization[7:].strip())
@@ -169,6 +228,16 @@ class SimulatorApp:
                 return candidate
         if anthropic:
             raise SimError(401, "invalid x-api-key")
+        if provider == "cohere":
+            raise SimError(401, "invalid api token" if candidates else "no api key supplied")
+        if provider == "azure":
+            raise SimError(
+                401,
+                "Access denied due to invalid subscription key or wrong API endpoint. Make sure "
+                "to provide a valid key for an active subscription and use a correct regional "
+                "API endpoint for your resource.",
+                code="401",
+            )
         if not candidates:
             raise SimError(
                 401,
@@ -186,6 +255,8 @@ class SimulatorApp:
             body, content_type = plain_error_body(error.status), b"text/plain; charset=utf-8"
         elif call.anthropic:
             body, content_type = anthropic_error_body(error, call.request_id), b"application/json"
+        elif call.provider == "cohere":
+            body, content_type = cohere_error_body(error, call.request_id), b"application/json"
         else:
             body, content_type = openai_error_body(error), b"application/json"
         await send_response(
@@ -264,6 +335,91 @@ class SimulatorApp:
             )
             await call.json(200, completion)
 
+    async def _completions(self, call: _Call, payload: Any) -> None:
+        request = oai.parse_completion(payload, filler_words=call.faults.reply_words)
+        reply = compose(request.prompt)
+        cmpl_id = self._ids.make("cmpl-", 29)
+        created = int(time.time())
+        if request.stream:
+            frames = oai.completion_chunks(cmpl_id, created, request, reply)
+            await self._stream(call, frames, openai_api.error_chunk())
+        else:
+            await call.json(200, oai.completion(cmpl_id, created, request, reply))
+
+    async def _embeddings(self, call: _Call, payload: Any) -> None:
+        await call.json(200, oai.embeddings(payload))
+
+    async def _responses(self, call: _Call, payload: Any) -> None:
+        request = oai.parse_responses(payload, filler_words=call.faults.reply_words)
+        reply = compose(request.prompt)
+        resp_id = self._ids.make("resp_", 32)
+        msg_id = self._ids.make("msg_", 32)
+        created = int(time.time())
+        if request.stream:
+            frames = oai.response_events(resp_id, msg_id, created, request, reply)
+            await self._stream(call, frames, oai.response_error_event())
+        else:
+            await call.json(200, oai.response_object(resp_id, msg_id, created, request, reply))
+
+    async def _input_tokens(self, call: _Call, payload: Any) -> None:
+        await call.json(200, oai.input_tokens(oai.parse_responses(payload)))
+
+    async def _images(self, call: _Call, payload: Any) -> None:
+        body = oai.image_generation(payload, lambda: self._ids.make("img-", 24), int(time.time()))
+        await call.json(200, body)
+
+    async def _speech(self, call: _Call, payload: Any) -> None:
+        audio, content_type, frames = oai.speech(payload)
+        if frames is not None:
+            await self._stream(call, frames, openai_api.error_chunk())
+            return
+        await send_response(
+            call.send, 200, audio, content_type=content_type.encode(), headers=call.headers
+        )
+
+    async def _transcription(self, call: _Call, payload: Any) -> None:
+        await self._audio_text(call, payload, translate=False)
+
+    async def _translation(self, call: _Call, payload: Any) -> None:
+        await self._audio_text(call, payload, translate=True)
+
+    async def _audio_text(self, call: _Call, raw: bytes, *, translate: bool) -> None:
+        try:
+            parts = parse_multipart(raw, boundary_of(call.content_type))
+        except MultipartError as exc:
+            raise SimError(400, f"Could not parse multipart form: {exc}") from None
+        form = fields(parts)
+        call.echo_model(form.get("model"))
+        files = [part for part in parts if part.name == "file" and part.filename is not None]
+        if not files:
+            raise SimError(
+                400,
+                "Missing required parameter: 'file'.",
+                param="file",
+                code="missing_required_parameter",
+            )
+        body, content_type, frames = oai.transcription(
+            form, files[0].filename or "audio", len(files[0].data), translate=translate
+        )
+        if frames is not None:
+            await self._stream(call, frames, openai_api.error_chunk())
+        elif isinstance(body, str):
+            await send_response(
+                call.send,
+                200,
+                body.encode(),
+                content_type=content_type.encode(),
+                headers=call.headers,
+            )
+        else:
+            await call.json(200, body)
+
+    async def _tokenize(self, call: _Call, payload: Any) -> None:
+        await call.json(200, oai.tokenize(payload))
+
+    async def _rerank(self, call: _Call, payload: Any) -> None:
+        await call.json(200, cohere_api.rerank(payload, self._ids.uuid()))
+
     async def _stream(self, call: _Call, events: list[bytes], error_event: bytes) -> None:
         send, faults = call.send, call.faults
         delay = self.config.chunk_delay if faults.chunk_delay is None else faults.chunk_delay
@@ -280,6 +436,37 @@ class SimulatorApp:
                 await anyio.sleep(delay)
             await send({"type": "http.response.body", "body": event, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _provider(path: str, headers: dict[bytes, bytes]) -> Provider:
+    """Whose API a request calls, from its path (and Anthropic's headers on shared paths)."""
+    if path.startswith("/v1/messages"):
+        return "anthropic"
+    if path.startswith("/openai/"):
+        return "azure"
+    if path.startswith("/v2/"):
+        return "cohere"
+    if path not in _OPENAI_PATHS and (b"x-api-key" in headers or b"anthropic-version" in headers):
+        return "anthropic"
+    return "openai"
+
+
+def _azure_route(path: str, query: bytes, call: _Call) -> str:
+    """The OpenAI route an Azure OpenAI path stands for; 404 without `api-version`."""
+    versions = [
+        v for k, _, v in (p.partition(b"=") for p in query.split(b"&")) if k == b"api-version"
+    ]
+    if not versions or not versions[0]:
+        raise SimError(404, "Resource not found", code="404")
+    if path in _AZURE_PATHS:
+        return _AZURE_PATHS[path]
+    rest = path.removeprefix("/openai/deployments/")
+    deployment, _, operation = rest.partition("/")
+    route = _AZURE_DEPLOYMENT_OPS.get(operation)
+    if rest == path or not deployment or route is None:
+        raise SimError(404, "Resource not found", code="404")
+    call.deployment = deployment
+    return route
 
 
 def _parse_json(body: bytes) -> Any:

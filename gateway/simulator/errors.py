@@ -108,6 +108,11 @@ def openai_error_body(error: SimError) -> bytes:
     )
 
 
+def cohere_error_body(error: SimError, request_id: str) -> bytes:
+    """Cohere's `{"id","message"}`."""
+    return orjson.dumps({"id": request_id, "message": error.message})
+
+
 def plain_error_body(status: int) -> bytes:
     """A non-JSON body, as a proxy in front of the provider might send."""
     try:

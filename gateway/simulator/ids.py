@@ -29,3 +29,9 @@ class IdFactory:
         self._counters[prefix] += 1
         digest = hashlib.sha256(f"{prefix}:{self._counters[prefix]}".encode()).digest()
         return prefix + digest[:length].translate(_TABLE).decode()
+
+    def uuid(self) -> str:
+        """The next deterministic UUID-formatted id (Cohere's response ids)."""
+        self._counters["uuid"] += 1
+        digest = hashlib.sha256(f"uuid:{self._counters['uuid']}".encode()).hexdigest()
+        return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:32]}"

@@ -306,7 +306,7 @@ def _say(line: str) -> None:
 
 def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -> int:
     """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--admin-token T]`; the exit code."""
-    args = _parser(prog).parse_args(argv)
+    args = _parser(prog).parse_intermixed_args(argv)
     bundle: Bundle | None = None
     simulator_key: str | None = None
     if args.files:

@@ -89,5 +89,5 @@ def test_decoder_reads_long_and_timestamp_headers() -> None:
 def test_corruption_is_detected(where: int) -> None:
     data = bytearray(event("messageStop", b'{"stopReason":"end_turn"}'))
     data[where] ^= 0xFF
-    with pytest.raises(EventStreamError, match="CRC|length"):
+    with pytest.raises(EventStreamError, match=r"CRC|length"):
         EventStreamDecoder().feed(bytes(data))

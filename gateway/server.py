@@ -14,38 +14,34 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import aiohttp
-import orjson
 
 from gateway.accesslog import AccessRecord, log_access
 from gateway.costs import evaluate_costs
+from gateway.errors import API, NO_ROUTE, api_for_path, error_body
+from gateway.intake import Rejected, admit, model_problem
+from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics, RequestAttributes
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, Rule, RuntimeConfig
-from gateway.serving import (
-    ClientDisconnected,
-    Receive,
-    RequestBodyTooLarge,
-    Scope,
-    Send,
-    get_header,
-    read_body,
-    send_response,
-)
-from gateway.translation.errors import TranslationError, gateway_error_body
+from gateway.serving import Receive, Scope, Send, get_header, send_response
+from gateway.translation.errors import TranslationError
 from gateway.translation.multipart import MultipartError, boundary_of, fields, parse_multipart
 from gateway.translation.registry import ENDPOINTS, translator_factory
-from gateway.translation.translator import ClientRequest, Endpoint, Translator
-from gateway.upstream import OpenResponse, PreparedRequest, UpstreamClient, UpstreamFailure
+from gateway.translation.translator import ClientBody, ClientRequest, Endpoint, Translator
+from gateway.upstream import (
+    OpenResponse,
+    PreparedRequest,
+    UpstreamBodyTooLarge,
+    UpstreamClient,
+    UpstreamFailure,
+    read_limited,
+)
 from gateway.upstream import open_response as _open_response
 
 __all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
 
-DEFAULT_BODY_LIMIT: Final = 32 * 1024 * 1024
-_TEXT: Final = b"text/plain"
-_NO_ROUTE: Final = (
-    b"No matching route found. It is likely because the model specified in your request is not "
-    b"configured in the Gateway."
-)
+# Raised by the translators on input shapes they do not check for; never a server error.
+_UNEXPECTED: Final = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError)
 # Not forwarded upstream: hop-by-hop, recomputed, or client credentials (never forwarded).
 _DROP_REQUEST: Final = frozenset(
     {
@@ -63,33 +59,34 @@ _DROP_RESPONSE: Final = frozenset(
 
 
 class _BadRequest(Exception):
-    """A client request the gateway rejects before routing (400 `BadRequest`)."""
+    """A client request the gateway refuses before routing (400 naming `param`)."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
-def _parse_request(endpoint: Endpoint, raw: bytes, content_type: str) -> tuple[dict[str, Any], str]:
-    """The body (JSON object or multipart text fields) and its model."""
-    if endpoint.body == "multipart":
-        try:
-            form = fields(parse_multipart(raw, boundary_of(content_type)))
-        except MultipartError as exc:
-            raise _BadRequest(
-                f"malformed request: failed to parse multipart body for {endpoint.path}: {exc}"
-            ) from exc
-        return dict(form), form.get("model", "")
+def _form(endpoint: Endpoint, raw: bytes, content_type: str) -> dict[str, Any]:
+    """The text fields of a multipart request body."""
     try:
-        body = orjson.loads(raw)
-        if not isinstance(body, dict):
-            raise ValueError("the request body must be a JSON object")
-    except ValueError as exc:
+        return dict(fields(parse_multipart(raw, boundary_of(content_type))))
+    except MultipartError as exc:
         raise _BadRequest(
-            f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
+            f"malformed request: failed to parse multipart body for {endpoint.path}: {exc}"
         ) from exc
+
+
+def _model(endpoint: Endpoint, body: dict[str, Any]) -> str:
+    """The request's model (the `x-ai-eg-model` header); Anthropic requests must name one."""
     model = body.get("model")
+    problem = model_problem(model)
+    if problem is not None:
+        raise _BadRequest(f"invalid request body: {problem}", "model")
     if not isinstance(model, str) or not model:
         if endpoint.api == "Anthropic":
-            raise _BadRequest("invalid request body: model field is required")
-        model = model if isinstance(model, str) else ""
-    return body, model
+            raise _BadRequest("invalid request body: model field is required", "model")
+        return ""
+    return model
 
 
 def _is_stream(endpoint: Endpoint, body: dict[str, Any]) -> bool:
@@ -103,6 +100,11 @@ def _is_stream(endpoint: Endpoint, body: dict[str, Any]) -> bool:
 
 def _translation_error(api: str, exc: TranslationError) -> bytes:
     return exc.to_anthropic() if api == "Anthropic" else exc.to_openai()
+
+
+def _error_api(endpoint: Endpoint) -> API:
+    """The envelope of gateway-made errors (Cohere clients read OpenAI's `message`)."""
+    return "Anthropic" if endpoint.api == "Anthropic" else "OpenAI"
 
 
 @dataclass(slots=True)
@@ -126,17 +128,17 @@ class _Call:
         self.finished = False
         self.disconnected = False
 
-    async def reply(
-        self, status: int, body: bytes, content_type: bytes = b"application/json"
-    ) -> None:
-        """Send a complete gateway-made response (marking the call finished first)."""
+    async def reply(self, status: int, body: bytes) -> None:
+        """Send a complete gateway-made JSON response (marking the call finished first)."""
         self.record.status = status
         self.finished = True
-        await send_response(self.send, status, body, content_type=content_type)
+        await send_response(self.send, status, body)
 
-    async def error(self, status: int, error_type: str, message: str) -> None:
-        """A gateway-made error (upstream's user-facing envelope)."""
-        await self.reply(status, gateway_error_body(status, error_type, message))
+    async def error(self, status: int, message: str, param: str | None = None) -> None:
+        """A gateway-made error in the client API's envelope (`gateway.errors`)."""
+        await self.reply(
+            status, error_body(_error_api(self.endpoint), status, message, param=param)
+        )
 
 
 class DataPlane:
@@ -148,12 +150,13 @@ class DataPlane:
         client: UpstreamClient,
         metrics: GenAIMetrics,
         *,
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        limits: Limits | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
-        self.body_limit = body_limit
+        self.limits = limits or Limits()
+        self.budget = BodyBudget(self.limits.body_budget)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -161,7 +164,8 @@ class DataPlane:
         path: str = scope["path"]
         endpoint = ENDPOINTS.get(path)
         if endpoint is None:
-            await send_response(send, 404, f"unsupported path: {path}".encode(), content_type=_TEXT)
+            body = error_body(api_for_path(path), 404, f"unsupported path: {path}")
+            await send_response(send, 404, body)
             return
         config = self.config
         if endpoint.operation == "models":
@@ -181,28 +185,44 @@ class DataPlane:
         self, call: _Call, config: RuntimeConfig, scope: Scope, receive: Receive
     ) -> None:
         """Read, parse and route one model request, then forward it."""
+        endpoint = call.endpoint
+        multipart = endpoint.body == "multipart"
+        async with admit(
+            scope, receive, endpoint.path, self.limits, self.budget, json=not multipart
+        ) as intake:
+            if isinstance(intake, Rejected):
+                if intake.status == 499:
+                    call.record.status, call.record.error = 499, intake.message
+                    return
+                await call.error(intake.status, intake.message, intake.param)
+                return
+            await self._route(call, config, scope, receive, intake.raw, intake.body)
+
+    async def _route(
+        self,
+        call: _Call,
+        config: RuntimeConfig,
+        scope: Scope,
+        receive: Receive,
+        raw: bytes,
+        body: dict[str, Any],
+    ) -> None:
+        """Pick the rule for an admitted request and forward it."""
         endpoint, record = call.endpoint, call.record
-        try:
-            raw = await read_body(receive, limit=self.body_limit)
-        except RequestBodyTooLarge as exc:
-            await call.error(413, "PayloadTooLarge", str(exc))
-            return
-        except ClientDisconnected:
-            record.status = 499
-            record.error = "client disconnected before sending its request"
-            return
         headers = request_headers(scope["headers"])
         content_type = headers.get("content-type", "application/json")
         try:
-            body, model = _parse_request(endpoint, raw, content_type)
+            if endpoint.body == "multipart":
+                body = _form(endpoint, raw, content_type)
+            model = _model(endpoint, body)
         except _BadRequest as exc:
-            await call.error(400, "BadRequest", str(exc))
+            await call.error(400, str(exc), exc.param)
             return
         record.model = model
         headers[MODEL_HEADER] = model
         rule = select_rule(config.scope_for(headers.get("host")), headers)
         if rule is None:
-            await call.reply(404, _NO_ROUTE, _TEXT)
+            await call.error(404, NO_ROUTE)
             return
         record.route = rule.label
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
@@ -244,7 +264,7 @@ class DataPlane:
             return
         except UpstreamFailure as exc:
             record.error = str(exc)
-            await call.reply(exc.status, exc.text.encode(), _TEXT)
+            await call.error(exc.status, exc.text)
             self._record_metrics(call, None, request.model, success=False)
             return
         response, ref = opened.response, opened.ref
@@ -265,21 +285,22 @@ class DataPlane:
         response, record = opened.response, call.record
         translator = opened.attempt.translator
         try:
-            body = await response.read()
+            body = await read_limited(response, self.limits.max_upstream_body)
+        except UpstreamBodyTooLarge as exc:
+            record.error = str(exc)
+            await call.error(502, str(exc))
+            return
         except (TimeoutError, aiohttp.ClientError) as exc:
             failure = UpstreamFailure(
                 "timeout" if isinstance(exc, asyncio.TimeoutError) else "reset"
             )
             record.error = str(failure)
-            await call.reply(failure.status, failure.text.encode(), _TEXT)
+            await call.error(failure.status, failure.text)
             return
         status = response.status
         content_type = response.headers.get("content-type")
         try:
-            if status >= 400:
-                out = translator.error(status, body, content_type)
-            else:
-                out = translator.response(body, content_type)
+            out = _client_body(translator, status, body, content_type)
         except TranslationError as exc:
             await call.reply(exc.status, _translation_error(call.endpoint.api, exc))
             return
@@ -380,7 +401,11 @@ def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, 
             "model",
         )
     translator = factory(request, ref)
-    upstream = translator.upstream()
+    try:
+        upstream = translator.upstream()
+    except _UNEXPECTED as exc:  # a field of a type the translator did not expect
+        message = f"invalid request body: {type(exc).__name__}: {exc}"
+        raise TranslationError(400, message) from exc
     headers = dict(request.headers)
     for name in ref.header_mutation.remove:
         headers.pop(name, None)
@@ -393,6 +418,19 @@ def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, 
         headers[credential.header] = credential.header_value()
     prepared = PreparedRequest(upstream.path, headers, upstream.body)
     return prepared, _Attempt(ref, translator)
+
+
+def _client_body(
+    translator: Translator, status: int, body: bytes, content_type: str | None
+) -> ClientBody:
+    """The client's body of a complete upstream response (an error or a success)."""
+    try:
+        if status >= 400:
+            return translator.error(status, body, content_type)
+        return translator.response(body, content_type)
+    except _UNEXPECTED as exc:  # a shape the translator does not know: upstream's fault
+        message = f"upstream returned a response that cannot be translated: {exc}"
+        raise TranslationError(502, message) from exc
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

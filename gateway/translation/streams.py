@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
+from gateway.errors import API, stream_error_frame
 from gateway.sse import SSEParser
-from gateway.translation._json import dumps, loads
+from gateway.translation._json import loads
 from gateway.translation._stream import StreamTranslator
-from gateway.translation.errors import anthropic_error_type_for_status
 from gateway.translation.translator import ClientAPI
 from gateway.translation.usage import TokenUsage
 
@@ -25,7 +25,6 @@ __all__ = [
     "StreamFormat",
     "StreamUsage",
     "TranslatedRelay",
-    "stream_error_frame",
 ]
 
 StreamFormat = Literal["anthropic", "openai", "typed"]
@@ -33,22 +32,6 @@ _TYPED_DONE: Final = frozenset(
     {"response.completed", "response.incomplete", "transcript.text.done", "speech.audio.done"}
 )
 _TYPED_FAILED: Final = frozenset({"response.failed", "error"})
-
-
-def stream_error_frame(api: ClientAPI, message: str, status: int = 502) -> bytes:
-    """A terminal error event in the client API's stream format."""
-    if api == "Anthropic":
-        body = dumps(
-            {
-                "type": "error",
-                "error": {"type": anthropic_error_type_for_status(status), "message": message},
-            }
-        )
-        return b"event: error\ndata: " + body + b"\n\n"
-    body = dumps(
-        {"error": {"message": message, "type": "server_error", "code": str(status), "param": None}}
-    )
-    return b"data: " + body + b"\n\n"
 
 
 def _loads(data: str) -> dict[str, Any]:
@@ -179,7 +162,8 @@ class PassthroughRelay:
     def finish(self, failure: str | None) -> list[bytes]:
         if self._watch.terminated:
             return []
-        frame = stream_error_frame(self._api, failure or "upstream stream ended before completion")
+        api: API = "Anthropic" if self._api == "Anthropic" else "OpenAI"
+        frame = stream_error_frame(api, 502, failure or "upstream stream ended before completion")
         # Close a half-sent event first, so the error event parses on its own.
         return [frame if _ends_event(self._tail) else b"\n\n" + frame]
 

@@ -1,4 +1,4 @@
-"""Upstream's example bundles (the pinned release, via tests/support/upstream.py) on the local gateway.
+"""Upstream's example bundles (pinned release, via tests/support/upstream.py) on the local gateway.
 
 Bundles whose backend schemas the local gateway serves load and answer through the gateway: their
 Backends are pointed at the simulator, TLS policies dropped and API keys set to the simulator's,
@@ -57,7 +57,7 @@ _KEY_TYPES = {"Anthropic": ("AnthropicAPIKey", "anthropicAPIKey")}
 
 
 def _with_key(service: Resource) -> list[Resource]:
-    """A BackendSecurityPolicy and Secret with the simulator's key for an unauthenticated backend."""
+    """A BackendSecurityPolicy and Secret with the simulator's key for a backend without one."""
     schema = service.to_dict()["spec"]["schema"]["name"]
     kind, field = _KEY_TYPES.get(schema, ("APIKey", "apiKey"))
     name, namespace = f"{service.name}-sim-key", service.namespace or "default"

@@ -27,7 +27,6 @@ from aigw_sdk.client.errors import (
     ServiceUnavailableError,
 )
 from aigw_sdk.client.metrics import GatewayMetrics, ModelCounters, Sample
-from aigw_sdk.client.sse import ServerSentEvent, SSEDecoder
 from aigw_sdk.client.streaming import (
     AsyncChatStream,
     AsyncMessageStream,
@@ -46,6 +45,7 @@ from aigw_sdk.client.types import (
     Timings,
     Usage,
 )
+from aigw_sdk.sse import SSEEvent, SSEParser
 
 __all__ = [
     "AsyncChatStream",
@@ -71,9 +71,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
-    "SSEDecoder",
+    "SSEEvent",
+    "SSEParser",
     "Sample",
-    "ServerSentEvent",
     "ServiceUnavailableError",
     "Stream",
     "Timings",

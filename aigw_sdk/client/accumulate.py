@@ -6,8 +6,8 @@ import json
 from typing import Any, Generic, Protocol, TypeVar
 
 from aigw_sdk.client.errors import error_from_event
-from aigw_sdk.client.sse import ServerSentEvent
 from aigw_sdk.client.types import ChatChunk, ChatCompletion, Message, MessageEvent, Timings, Usage
+from aigw_sdk.sse import SSEEvent
 
 E = TypeVar("E")
 F_co = TypeVar("F_co", covariant=True)
@@ -18,12 +18,12 @@ class Accumulator(Protocol[E, F_co]):
 
     usage: Usage
 
-    def parse(self, sse: ServerSentEvent) -> E | None: ...
+    def parse(self, sse: SSEEvent) -> E | None: ...
     def feed(self, event: E) -> bool: ...
     def result(self, timings: Timings) -> F_co: ...
 
 
-def _json(sse: ServerSentEvent) -> dict[str, Any]:
+def _json(sse: SSEEvent) -> dict[str, Any]:
     try:
         data = json.loads(sse.data)
     except ValueError as exc:
@@ -44,7 +44,7 @@ class MessageAccumulator:
         self._stop_reason: str | None = None
         self._stop_sequence: str | None = None
 
-    def parse(self, sse: ServerSentEvent) -> MessageEvent | None:
+    def parse(self, sse: SSEEvent) -> MessageEvent | None:
         """The typed event; an ``error`` event raises the matching :class:`GatewayError`."""
         data = _json(sse)
         kind = str(data.get("type") or sse.event or "")
@@ -121,7 +121,7 @@ class ChatAccumulator:
         self._finish: str | None = None
         self._raw_usage: dict[str, Any] | None = None
 
-    def parse(self, sse: ServerSentEvent) -> ChatChunk | None:
+    def parse(self, sse: SSEEvent) -> ChatChunk | None:
         """The typed chunk; None for ``[DONE]``; an error payload raises."""
         if sse.data.strip() == "[DONE]":
             return None

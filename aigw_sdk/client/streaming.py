@@ -11,8 +11,8 @@ from typing import Generic, TypeVar
 import httpx
 
 from aigw_sdk.client.accumulate import Accumulator, StreamState
-from aigw_sdk.client.sse import ServerSentEvent, SSEDecoder
 from aigw_sdk.client.types import ChatChunk, ChatCompletion, Message, MessageEvent, Timings, Usage
+from aigw_sdk.sse import SSEEvent, SSEParser
 
 E = TypeVar("E")
 F = TypeVar("F")
@@ -22,7 +22,7 @@ class _StreamBase(Generic[E, F]):
     def __init__(self, response: httpx.Response, accumulator: Accumulator[E, F], started: float):
         self._response = response
         self._state: StreamState[E, F] = StreamState(accumulator, started)
-        self._decoder = SSEDecoder()
+        self._decoder = SSEParser()
         self._queue: deque[E] = deque()
         self._ended = False
         self._final: F | None = None
@@ -50,7 +50,7 @@ class _StreamBase(Generic[E, F]):
         """Time to first token, total time and tokens/s (final once the stream is exhausted)."""
         return self._state.timings()
 
-    def _enqueue(self, events: list[ServerSentEvent]) -> None:
+    def _enqueue(self, events: list[SSEEvent]) -> None:
         # An error event is raised only after the events before it have been read.
         for sse in events:
             if self._error is not None:

@@ -18,9 +18,9 @@ from gateway.simulator.reply import (
     text_chunks,
     thinking_signature,
 )
-from gateway.simulator.sse import named_event
 from gateway.simulator.tokens import compact_json, count_tokens
 from gateway.simulator.wire import content_text, is_int
+from gateway.translation._stream import named_frame
 
 MAX_BREAKPOINTS: Final = 4
 MIN_THINKING_BUDGET: Final = 1024
@@ -463,7 +463,7 @@ def stream_events(
     """The full SSE event sequence of a streaming response."""
     start_usage = {**usage_, "output_tokens": 1}
     events = [
-        named_event(
+        named_frame(
             "message_start",
             {
                 "type": "message_start",
@@ -497,25 +497,25 @@ def stream_events(
                 for c in json_chunks(compact_json(block["input"]))
             ]
         events.append(
-            named_event(
+            named_frame(
                 "content_block_start",
                 {"type": "content_block_start", "index": index, "content_block": start},
             )
         )
         if index == 0:
-            events.append(named_event("ping", {"type": "ping"}))
+            events.append(named_frame("ping", {"type": "ping"}))
         events.extend(
-            named_event(
+            named_frame(
                 "content_block_delta", {"type": "content_block_delta", "index": index, "delta": d}
             )
             for d in deltas
         )
         events.append(
-            named_event("content_block_stop", {"type": "content_block_stop", "index": index})
+            named_frame("content_block_stop", {"type": "content_block_stop", "index": index})
         )
     final_usage = {k: v for k, v in usage_.items() if k not in ("cache_creation", "service_tier")}
     events.append(
-        named_event(
+        named_frame(
             "message_delta",
             {
                 "type": "message_delta",
@@ -524,13 +524,13 @@ def stream_events(
             },
         )
     )
-    events.append(named_event("message_stop", {"type": "message_stop"}))
+    events.append(named_frame("message_stop", {"type": "message_stop"}))
     return events
 
 
 def error_event(request_id: str) -> bytes:
     """The mid-stream `event: error` used by `x-sim-fail-mode: error`."""
-    return named_event(
+    return named_frame(
         "error",
         {
             "type": "error",

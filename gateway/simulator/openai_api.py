@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
+from aigw_sdk.sse import DONE_FRAME
 from gateway.simulator.cache import Segment
 from gateway.simulator.errors import SimError
 from gateway.simulator.reply import (
@@ -17,9 +18,9 @@ from gateway.simulator.reply import (
     json_chunks,
     text_chunks,
 )
-from gateway.simulator.sse import DONE, data_event
 from gateway.simulator.tokens import compact_json, count_tokens
 from gateway.simulator.wire import content_text, is_int
+from gateway.translation._stream import data_frame
 
 _ROLES: Final = ("system", "developer", "user", "assistant", "tool", "function")
 _FINISH: Final = {
@@ -356,7 +357,7 @@ def stream_chunks(
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        return data_event({**head, "choices": [choice], **tail})
+        return data_frame({**head, "choices": [choice], **tail})
 
     frames = [chunk({"role": "assistant", "content": "", "refusal": None})]
     frames.extend(chunk({"content": piece}) for piece in text_chunks(reply.text))
@@ -374,14 +375,14 @@ def stream_chunks(
         )
     frames.append(chunk({}, _FINISH[reply.stop_reason]))
     if usage_ is not None:
-        frames.append(data_event({**head, "choices": [], "usage": usage_}))
-    frames.append(DONE)
+        frames.append(data_frame({**head, "choices": [], "usage": usage_}))
+    frames.append(DONE_FRAME)
     return frames
 
 
 def error_chunk() -> bytes:
     """The mid-stream error frame used by `x-sim-fail-mode: error`."""
-    return data_event(
+    return data_frame(
         {
             "error": {
                 "message": "The server had an error while processing your request.",

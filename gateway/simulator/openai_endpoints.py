@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from aigw_sdk.sse import DONE_FRAME
 from gateway.simulator.errors import SimError
 from gateway.simulator.reply import DEFAULT_FILLER_WORDS, Prompt, Reply, text_chunks
-from gateway.simulator.sse import DONE, data_event, named_event
 from gateway.simulator.tokens import compact_json, count_tokens
 from gateway.simulator.wire import content_text, is_int
+from gateway.translation._stream import data_frame, named_frame
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -197,14 +198,14 @@ def completion_chunks(
 
     def chunk(text: str, finish: str | None) -> bytes:
         choice = {"text": text, "index": 0, "logprobs": None, "finish_reason": finish}
-        return data_event({**head, "choices": [choice]})
+        return data_frame({**head, "choices": [choice]})
 
     frames = [chunk(piece, None) for piece in text_chunks(reply.text)]
     frames.append(chunk("", _finish(reply)))
     if request.include_usage:
         usage = _usage(count_tokens(request.prompt_text), reply.output_tokens)
-        frames.append(data_event({**head, "choices": [], "usage": usage}))
-    frames.append(DONE)
+        frames.append(data_frame({**head, "choices": [], "usage": usage}))
+    frames.append(DONE_FRAME)
     return frames
 
 
@@ -425,7 +426,7 @@ def response_events(
     sequence = iter(range(1_000_000))
 
     def event(kind: str, **fields: Any) -> bytes:
-        return named_event(kind, {"type": kind, "sequence_number": next(sequence), **fields})
+        return named_frame(kind, {"type": kind, "sequence_number": next(sequence), **fields})
 
     pending = response_object(resp_id, msg_id, created, request, reply, status="in_progress")
     final = response_object(resp_id, msg_id, created, request, reply)
@@ -459,7 +460,7 @@ def response_events(
 
 def response_error_event() -> bytes:
     """The mid-stream error event used by `x-sim-fail-mode: error`."""
-    return named_event(
+    return named_frame(
         "error",
         {
             "type": "error",
@@ -557,13 +558,13 @@ def speech(body: Any) -> tuple[bytes, str, list[bytes] | None]:
         return audio, _SPEECH_FORMATS[fmt], None
     tokens = count_tokens(text)
     frames = [
-        data_event(
+        data_frame(
             {"type": "speech.audio.delta", "audio": base64.b64encode(audio[i : i + 512]).decode()}
         )
         for i in range(0, len(audio), 512)
     ]
     frames.append(
-        data_event(
+        data_frame(
             {
                 "type": "speech.audio.done",
                 "usage": {
@@ -618,10 +619,10 @@ def transcription(
                 "Streaming is not supported for the whisper-1 model.", "stream", "unsupported_value"
             )
         frames = [
-            data_event({"type": "transcript.text.delta", "delta": piece})
+            data_frame({"type": "transcript.text.delta", "delta": piece})
             for piece in text_chunks(text)
         ]
-        frames.append(data_event({"type": "transcript.text.done", "text": text, "usage": usage}))
+        frames.append(data_frame({"type": "transcript.text.done", "text": text, "usage": usage}))
         return None, "text/event-stream", frames
     if fmt == "text":
         return text + "\n", "text/plain; charset=utf-8", None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from gateway.sse import SSEEvent
+from aigw_sdk.sse import SSEEvent, encode_event
 from gateway.translation._json import dumps, loads
 from gateway.translation.usage import TokenUsage
 
@@ -13,13 +13,13 @@ __all__ = ["StreamTranslator", "data_frame", "json_object", "named_frame"]
 
 
 def named_frame(name: str, payload: dict[str, Any]) -> bytes:
-    """`event: <name>` and one `data:` line (compact JSON never contains a line break)."""
-    return b"event: " + name.encode() + b"\ndata: " + dumps(payload) + b"\n\n"
+    """`event: <name>` and one `data:` line of compact JSON (Anthropic, Responses API)."""
+    return encode_event(name, dumps(payload))
 
 
 def data_frame(payload: dict[str, Any]) -> bytes:
-    """A single `data:` line of compact JSON."""
-    return b"data: " + dumps(payload) + b"\n\n"
+    """A single `data:` line of compact JSON (OpenAI chunks)."""
+    return encode_event(None, dumps(payload))
 
 
 def json_object(data: str) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from gateway.sse import SSEEvent, SSEParser
+from aigw_sdk.sse import SSEEvent, SSEParser
 from gateway.translation._json import dumps, dumps_str, loads
 from gateway.translation._stream import named_frame
 from gateway.translation.bedrock import (

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
+from aigw_sdk.sse import SSEParser
 from gateway.errors import API, stream_error_frame
-from gateway.sse import SSEParser
 from gateway.translation._json import loads
 from gateway.translation._stream import StreamTranslator
 from gateway.translation.translator import ClientAPI

@@ -1,10 +1,10 @@
-"""SSEDecoder: framing rules of the WHATWG event-stream format."""
+"""The shared SSE parser as the client helpers use it: WHATWG framing rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from aigw_sdk.client.sse import ServerSentEvent, SSEDecoder
+from aigw_sdk.sse import SSEEvent, SSEParser
 
 STREAM = (
     b": comment\r\n"
@@ -19,22 +19,22 @@ STREAM = (
     b"data: caf\xc3\xa9\n\n"
 )
 EXPECTED = [
-    ServerSentEvent("message_start", '{"a": 1}'),
-    ServerSentEvent(None, "line one\nline two", "7"),
-    ServerSentEvent("ping", "", "7"),
-    ServerSentEvent(None, "café", "7"),
+    SSEEvent('{"a": 1}', "message_start"),
+    SSEEvent("line one\nline two", "message", "7"),
+    SSEEvent("", "ping", "7"),
+    SSEEvent("café", "message", "7"),
 ]
 
 
 def test_whole_stream() -> None:
-    decoder = SSEDecoder()
+    decoder = SSEParser()
     assert decoder.feed(STREAM) + decoder.flush() == EXPECTED
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 13])
 def test_any_chunking_gives_the_same_events(size: int) -> None:
-    decoder = SSEDecoder()
-    events: list[ServerSentEvent] = []
+    decoder = SSEParser()
+    events: list[SSEEvent] = []
     for start in range(0, len(STREAM), size):
         events.extend(decoder.feed(STREAM[start : start + size]))
     events.extend(decoder.flush())
@@ -42,11 +42,11 @@ def test_any_chunking_gives_the_same_events(size: int) -> None:
 
 
 def test_event_without_data_is_not_dispatched() -> None:
-    decoder = SSEDecoder()
-    assert decoder.feed(b"event: lonely\n\ndata: x\n\n") == [ServerSentEvent(None, "x")]
+    decoder = SSEParser()
+    assert decoder.feed(b"event: lonely\n\ndata: x\n\n") == [SSEEvent("x")]
 
 
 def test_flush_dispatches_an_unterminated_event() -> None:
-    decoder = SSEDecoder()
+    decoder = SSEParser()
     assert decoder.feed(b"data: [DONE]") == []
-    assert decoder.flush() == [ServerSentEvent(None, "[DONE]")]
+    assert decoder.flush() == [SSEEvent("[DONE]")]

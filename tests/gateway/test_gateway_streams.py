@@ -10,8 +10,8 @@ import httpx
 import orjson
 import pytest
 
+from aigw_sdk.sse import SSEParser
 from gateway.serving import ServerThread
-from gateway.sse import SSEParser
 from tests.gateway.gw_helpers import (
     ANTHROPIC_HEADERS,
     RecordingUpstream,

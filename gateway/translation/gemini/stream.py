@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.sse import DONE_FRAME
+from aigw_sdk.sse import DONE_FRAME
 from gateway.translation._stream import StreamTranslator, data_frame, json_object
 from gateway.translation.errors import openai_error_body
 from gateway.translation.gemini.request import GeminiRequest

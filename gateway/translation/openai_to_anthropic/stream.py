@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.sse import DONE_FRAME, encode_comment
+from aigw_sdk.sse import DONE_FRAME, encode_comment
 from gateway.translation._json import dumps_str
 from gateway.translation._stream import StreamTranslator, data_frame, json_object
 from gateway.translation.errors import openai_error_body

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gateway.sse import SSEEvent
+from aigw_sdk.sse import SSEEvent
 from gateway.translation import (
     AnthropicRequest,
     AnthropicToOpenAIStream,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.sse import SSEEvent
+from aigw_sdk.sse import SSEEvent
 from gateway.translation import OpenAIToAnthropicStream, TokenUsage, anthropic_to_openai_request
 
 from .translation_sse_helpers import decode, run, sse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.sse import DONE_FRAME, SSEEvent, SSEParser, encode_comment, encode_event
+from aigw_sdk.sse import DONE_FRAME, SSEEvent, SSEParser, encode_comment, encode_event
 
 
 def parse_all(data: bytes, chunks: list[int] | None = None) -> list[SSEEvent]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from gateway.sse import SSEEvent, SSEParser
+from aigw_sdk.sse import SSEEvent, SSEParser
 
 
 class Translator(Protocol):

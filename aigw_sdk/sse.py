@@ -1,5 +1,7 @@
 """Server-sent events: an incremental WHATWG-compliant parser and an encoder (pure, no I/O).
 
+One implementation for the SDK's client helpers, the bundled gateway and its simulator.
+
 The parser works on whole lines: each fed chunk is split on its last line terminator and only the
 complete part is parsed, so the cost is per line, not per byte. Line terminators are ASCII bytes
 that never occur inside a UTF-8 multi-byte sequence, so lines are decoded only once complete.

@@ -12,10 +12,22 @@ import httpx
 
 from aigw_sdk.client.errors import GatewayConnectionError, GatewayError, error_for_status
 from aigw_sdk.client.metrics import GatewayMetrics
-from aigw_sdk.client.types import ChatCompletion, Message, Model, Timings, Usage
+from aigw_sdk.client.types import (
+    ChatCompletion,
+    Embeddings,
+    Message,
+    Model,
+    Rerank,
+    Response,
+    Timings,
+    Usage,
+)
 
 MESSAGES_PATH = "/anthropic/v1/messages"
 CHAT_PATH = "/v1/chat/completions"
+EMBEDDINGS_PATH = "/v1/embeddings"
+RESPONSES_PATH = "/v1/responses"
+RERANK_PATH = "/cohere/v2/rerank"
 MODELS_PATH = "/v1/models"
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -109,6 +121,54 @@ class ClientCore:
             "POST", self.base_url + CHAT_PATH, body, {**self._auth(), **(extra_headers or {})}
         )
 
+    def embeddings(
+        self,
+        model: str,
+        inputs: str | list[str],
+        extra: dict[str, Any],
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Call:
+        """``POST /v1/embeddings`` (float vectors)."""
+        body: dict[str, Any] = {"model": model, "input": inputs, "encoding_format": "float"}
+        body.update(extra)
+        return self._post(EMBEDDINGS_PATH, body, extra_headers)
+
+    def responses(
+        self,
+        model: str,
+        inputs: str | list[dict[str, Any]],
+        stream: bool,
+        extra: dict[str, Any],
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Call:
+        """``POST /v1/responses``."""
+        body: dict[str, Any] = {"model": model, "input": inputs}
+        if stream:
+            body["stream"] = True
+        body.update(extra)
+        return self._post(RESPONSES_PATH, body, extra_headers)
+
+    def rerank(
+        self,
+        model: str,
+        query: str,
+        documents: list[str],
+        top_n: int | None,
+        extra: dict[str, Any],
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Call:
+        """``POST /cohere/v2/rerank``."""
+        body: dict[str, Any] = {"model": model, "query": query, "documents": documents}
+        if top_n is not None:
+            body["top_n"] = top_n
+        body.update(extra)
+        return self._post(RERANK_PATH, body, extra_headers)
+
+    def _post(
+        self, path: str, body: dict[str, Any], extra_headers: Mapping[str, str] | None
+    ) -> Call:
+        return Call("POST", self.base_url + path, body, {**self._auth(), **(extra_headers or {})})
+
     def models(self) -> Call:
         """``GET /v1/models``."""
         return Call("GET", self.base_url + MODELS_PATH, None, self._auth())
@@ -168,6 +228,23 @@ def parse_chat(response: httpx.Response, started: float) -> ChatCompletion:
     return ChatCompletion.from_dict(
         body, Timings(time.perf_counter() - started, output_tokens=output)
     )
+
+
+def parse_response(response: httpx.Response, started: float) -> Response:
+    """A non-streamed Responses API response, timed from ``started``."""
+    body = json_body(response)
+    output = Usage.from_responses(body.get("usage")).output_tokens
+    return Response.from_dict(body, Timings(time.perf_counter() - started, output_tokens=output))
+
+
+def parse_embeddings(response: httpx.Response) -> Embeddings:
+    """An embeddings list."""
+    return Embeddings.from_dict(json_body(response))
+
+
+def parse_rerank(response: httpx.Response) -> Rerank:
+    """A rerank response."""
+    return Rerank.from_dict(json_body(response))
 
 
 def parse_metrics(response: httpx.Response) -> GatewayMetrics:

@@ -6,7 +6,16 @@ import json
 from typing import Any, Generic, Protocol, TypeVar
 
 from aigw_sdk.client.errors import error_from_event
-from aigw_sdk.client.types import ChatChunk, ChatCompletion, Message, MessageEvent, Timings, Usage
+from aigw_sdk.client.types import (
+    ChatChunk,
+    ChatCompletion,
+    Message,
+    MessageEvent,
+    Response,
+    ResponseEvent,
+    Timings,
+    Usage,
+)
 from aigw_sdk.sse import SSEEvent
 
 E = TypeVar("E")
@@ -162,6 +171,51 @@ class ChatAccumulator:
         if self._raw_usage is not None:
             body["usage"] = self._raw_usage
         return ChatCompletion.from_dict(body, timings)
+
+
+class ResponseAccumulator:
+    """Assembles a :class:`Response` from Responses API events (the final one carries it all)."""
+
+    _TERMINAL = frozenset({"response.completed", "response.incomplete"})
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+        self._text: list[str] = []
+        self._final: dict[str, Any] | None = None
+
+    def parse(self, sse: SSEEvent) -> ResponseEvent | None:
+        """The typed event; ``error`` and ``response.failed`` raise :class:`GatewayError`."""
+        data = _json(sse)
+        kind = str(data.get("type") or sse.event or "")
+        if kind == "error" or (kind == "message" and "error" in data):
+            raise error_from_event(data)
+        if kind == "response.failed":
+            response = data.get("response")
+            error = response.get("error") if isinstance(response, dict) else None
+            raise error_from_event({"error": error if isinstance(error, dict) else {}})
+        return ResponseEvent(kind, data)
+
+    def feed(self, event: ResponseEvent) -> bool:
+        """Apply ``event``; True when it carried output text."""
+        if event.type in self._TERMINAL:
+            response = event.data.get("response")
+            if isinstance(response, dict):
+                self._final = response
+                self.usage = Usage.from_responses(response.get("usage"))
+        text = event.text
+        if text:
+            self._text.append(text)
+        return bool(text)
+
+    def result(self, timings: Timings) -> Response:
+        """The final response (its text from the deltas when the stream was cut short)."""
+        if self._final is not None:
+            return Response.from_dict(self._final, timings)
+        partial = {
+            "status": "incomplete",
+            "output": [{"content": [{"type": "output_text", "text": "".join(self._text)}]}],
+        }
+        return Response.from_dict(partial, timings)
 
 
 class StreamState(Generic[E, F_co]):

@@ -16,16 +16,24 @@ from aigw_sdk.client._core import (
     Health,
     connection_error,
     parse_chat,
+    parse_embeddings,
     parse_health,
     parse_message,
     parse_metrics,
     parse_models,
+    parse_rerank,
+    parse_response,
     raise_for_status,
 )
-from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator
+from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator, ResponseAccumulator
 from aigw_sdk.client.metrics import GatewayMetrics
-from aigw_sdk.client.streaming import AsyncChatStream, AsyncMessageStream, AsyncStream
-from aigw_sdk.client.types import ChatCompletion, Message, Model
+from aigw_sdk.client.streaming import (
+    AsyncChatStream,
+    AsyncMessageStream,
+    AsyncResponseStream,
+    AsyncStream,
+)
+from aigw_sdk.client.types import ChatCompletion, Embeddings, Message, Model, Rerank, Response
 
 if TYPE_CHECKING:
     import anthropic
@@ -139,6 +147,71 @@ class AsyncGatewayClient:
             return AsyncStream(response, ChatAccumulator(), started)
         response, started = await self._send(call)
         return parse_chat(response, started)
+
+    async def embeddings(
+        self,
+        *,
+        model: str,
+        input: str | list[str],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Embeddings:
+        """``POST /v1/embeddings``: one float vector per input (``dimensions=`` etc. as extras)."""
+        call = self._core.embeddings(model, input, extra, extra_headers)
+        response, _ = await self._send(call)
+        return parse_embeddings(response)
+
+    @overload
+    async def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response: ...
+    @overload
+    async def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> AsyncResponseStream: ...
+    async def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response | AsyncResponseStream:
+        """``POST /v1/responses`` (OpenAI Responses API); ``stream=True`` yields its events."""
+        call = self._core.responses(model, input, stream, extra, extra_headers)
+        if stream:
+            response, started = await self._open(call)
+            return AsyncStream(response, ResponseAccumulator(), started)
+        response, started = await self._send(call)
+        return parse_response(response, started)
+
+    async def rerank(
+        self,
+        *,
+        model: str,
+        query: str,
+        documents: list[str],
+        top_n: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Rerank:
+        """``POST /cohere/v2/rerank``: documents by relevance to ``query``."""
+        call = self._core.rerank(model, query, documents, top_n, extra, extra_headers)
+        response, _ = await self._send(call)
+        return parse_rerank(response)
 
     async def list_models(self) -> list[Model]:
         """``GET /v1/models``: the models the gateway's routes match exactly."""

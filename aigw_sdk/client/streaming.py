@@ -11,7 +11,16 @@ from typing import Generic, TypeVar
 import httpx
 
 from aigw_sdk.client.accumulate import Accumulator, StreamState
-from aigw_sdk.client.types import ChatChunk, ChatCompletion, Message, MessageEvent, Timings, Usage
+from aigw_sdk.client.types import (
+    ChatChunk,
+    ChatCompletion,
+    Message,
+    MessageEvent,
+    Response,
+    ResponseEvent,
+    Timings,
+    Usage,
+)
 from aigw_sdk.sse import SSEEvent, SSEParser
 
 E = TypeVar("E")
@@ -190,3 +199,5 @@ MessageStream = Stream[MessageEvent, Message]
 ChatStream = Stream[ChatChunk, ChatCompletion]
 AsyncMessageStream = AsyncStream[MessageEvent, Message]
 AsyncChatStream = AsyncStream[ChatChunk, ChatCompletion]
+ResponseStream = Stream[ResponseEvent, Response]
+AsyncResponseStream = AsyncStream[ResponseEvent, Response]

@@ -16,16 +16,19 @@ from aigw_sdk.client._core import (
     Health,
     connection_error,
     parse_chat,
+    parse_embeddings,
     parse_health,
     parse_message,
     parse_metrics,
     parse_models,
+    parse_rerank,
+    parse_response,
     raise_for_status,
 )
-from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator
+from aigw_sdk.client.accumulate import ChatAccumulator, MessageAccumulator, ResponseAccumulator
 from aigw_sdk.client.metrics import GatewayMetrics
-from aigw_sdk.client.streaming import ChatStream, MessageStream, Stream
-from aigw_sdk.client.types import ChatCompletion, Message, Model
+from aigw_sdk.client.streaming import ChatStream, MessageStream, ResponseStream, Stream
+from aigw_sdk.client.types import ChatCompletion, Embeddings, Message, Model, Rerank, Response
 
 if TYPE_CHECKING:
     import anthropic
@@ -140,6 +143,71 @@ class GatewayClient:
             return Stream(response, ChatAccumulator(), started)
         response, started = self._send(call)
         return parse_chat(response, started)
+
+    def embeddings(
+        self,
+        *,
+        model: str,
+        input: str | list[str],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Embeddings:
+        """``POST /v1/embeddings``: one float vector per input (``dimensions=`` etc. as extras)."""
+        call = self._core.embeddings(model, input, extra, extra_headers)
+        response, _ = self._send(call)
+        return parse_embeddings(response)
+
+    @overload
+    def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response: ...
+    @overload
+    def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> ResponseStream: ...
+    def responses(
+        self,
+        *,
+        model: str,
+        input: str | list[dict[str, Any]],
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response | ResponseStream:
+        """``POST /v1/responses`` (OpenAI Responses API); ``stream=True`` yields its events."""
+        call = self._core.responses(model, input, stream, extra, extra_headers)
+        if stream:
+            response, started = self._open(call)
+            return Stream(response, ResponseAccumulator(), started)
+        response, started = self._send(call)
+        return parse_response(response, started)
+
+    def rerank(
+        self,
+        *,
+        model: str,
+        query: str,
+        documents: list[str],
+        top_n: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Rerank:
+        """``POST /cohere/v2/rerank``: documents by relevance to ``query``."""
+        call = self._core.rerank(model, query, documents, top_n, extra, extra_headers)
+        response, _ = self._send(call)
+        return parse_rerank(response)
 
     def list_models(self) -> list[Model]:
         """``GET /v1/models``: the models the gateway's routes match exactly."""

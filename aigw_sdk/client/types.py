@@ -1,4 +1,4 @@
-"""Typed responses of the gateway client: messages, chat completions, stream events, usage."""
+"""Typed responses of the gateway client: messages, chat, responses, embeddings, rerank, usage."""
 
 from __future__ import annotations
 
@@ -61,6 +61,23 @@ class Usage:
             input_tokens=max(prompt - read - creation, 0),
             output_tokens=_int(usage.get("completion_tokens")),
             cache_creation_input_tokens=creation,
+            cache_read_input_tokens=read,
+        )
+
+    @classmethod
+    def from_responses(cls, usage: Any) -> Usage:
+        """From a Responses API / embeddings / rerank ``usage`` (``input_tokens`` is all input).
+
+        Embeddings count ``prompt_tokens``; Cohere's ``meta.tokens`` uses the Responses names.
+        """
+        if not isinstance(usage, dict):
+            return cls()
+        details = usage.get("input_tokens_details")
+        read = _int(details.get("cached_tokens")) if isinstance(details, dict) else 0
+        total_input = _int(usage.get("input_tokens")) or _int(usage.get("prompt_tokens"))
+        return cls(
+            input_tokens=max(total_input - read, 0),
+            output_tokens=_int(usage.get("output_tokens")),
             cache_read_input_tokens=read,
         )
 
@@ -231,3 +248,117 @@ class ChatChunk:
         choices = self.data.get("choices")
         first = choices[0] if isinstance(choices, list) and choices else None
         return first if isinstance(first, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """``/v1/embeddings``: one vector per input, in input order."""
+
+    model: str
+    vectors: list[list[float]] = field(repr=False)
+    usage: Usage
+    raw: dict[str, Any] = field(repr=False)
+
+    @property
+    def dimensions(self) -> int:
+        """The length of each vector (0 when there are none)."""
+        return len(self.vectors[0]) if self.vectors else 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Embeddings:
+        """From the API's list object (float encoding)."""
+        items = data.get("data")
+        rows = sorted(
+            (item for item in items if isinstance(item, dict)) if isinstance(items, list) else [],
+            key=lambda item: _int(item.get("index")),
+        )
+        vectors = [
+            [float(v) for v in row["embedding"]]
+            for row in rows
+            if isinstance(row.get("embedding"), list)
+        ]
+        return cls(
+            str(data.get("model", "")), vectors, Usage.from_responses(data.get("usage")), data
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A Responses API response: ``text`` joins the output text of its message items."""
+
+    id: str
+    model: str
+    status: str
+    text: str
+    usage: Usage
+    raw: dict[str, Any] = field(repr=False)
+    timings: Timings | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], timings: Timings | None = None) -> Response:
+        """From the API's ``response`` object."""
+        parts: list[str] = []
+        output = data.get("output")
+        for item in output if isinstance(output, list) else []:
+            content = item.get("content") if isinstance(item, dict) else None
+            for part in content if isinstance(content, list) else []:
+                if isinstance(part, dict) and part.get("type") == "output_text":
+                    parts.append(str(part.get("text", "")))
+        return cls(
+            id=str(data.get("id", "")),
+            model=str(data.get("model", "")),
+            status=str(data.get("status", "")),
+            text="".join(parts),
+            usage=Usage.from_responses(data.get("usage")),
+            raw=data,
+            timings=timings,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseEvent:
+    """One Responses API stream event (``type`` such as ``response.output_text.delta``)."""
+
+    type: str
+    data: dict[str, Any] = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The text delta of an ``response.output_text.delta`` event, else ``""``."""
+        delta = self.data.get("delta")
+        return delta if self.type == "response.output_text.delta" and isinstance(delta, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RerankResult:
+    """One reranked document: its index in the request and its relevance score."""
+
+    index: int
+    relevance_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rerank:
+    """Cohere ``/v2/rerank``: results by descending relevance."""
+
+    id: str
+    results: list[RerankResult]
+    usage: Usage
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rerank:
+        """From the API's response (usage from ``meta.tokens``)."""
+        results = data.get("results")
+        meta = data.get("meta")
+        tokens = meta.get("tokens") if isinstance(meta, dict) else None
+        return cls(
+            id=str(data.get("id", "")),
+            results=[
+                RerankResult(_int(r.get("index")), float(r.get("relevance_score", 0.0)))
+                for r in (results if isinstance(results, list) else [])
+                if isinstance(r, dict)
+            ],
+            usage=Usage.from_responses(tokens),
+            raw=data,
+        )

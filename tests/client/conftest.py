@@ -1,4 +1,4 @@
-"""Fixtures: the simulator on loopback, behind a path shim that mounts it at ``/anthropic``."""
+"""Fixtures: the simulator on loopback, behind a path shim that mounts it as the gateway does."""
 
 from __future__ import annotations
 
@@ -18,15 +18,16 @@ def anyio_backend() -> str:
 
 
 class _AnthropicPrefix:
-    """Serve the simulator's ``/v1/messages`` at ``/anthropic/v1/messages`` as the gateway does."""
+    """Serve the simulator under the gateway's ``/anthropic`` and ``/cohere`` prefixes."""
 
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if isinstance(path, str) and path.startswith("/anthropic/"):
-            scope = {**scope, "path": path.removeprefix("/anthropic")}
+        for prefix in ("/anthropic/", "/cohere/"):
+            if isinstance(path, str) and path.startswith(prefix):
+                scope = {**scope, "path": path.removeprefix(prefix.rstrip("/"))}
         await self._app(scope, receive, send)
 
 

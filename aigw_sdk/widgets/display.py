@@ -14,11 +14,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from aigw_sdk.client.streaming import AsyncStream, Stream
-from aigw_sdk.client.types import ChatChunk, ChatCompletion, Message, MessageEvent, Timings, Usage
+from aigw_sdk.client.types import (
+    ChatChunk,
+    ChatCompletion,
+    Message,
+    MessageEvent,
+    Response,
+    ResponseEvent,
+    Timings,
+    Usage,
+)
 
 LIVE_MARKER = "<!-- aigw-sdk:live -->"
-SyncStream = Stream[MessageEvent, Message] | Stream[ChatChunk, ChatCompletion]
-AsyncStreamT = AsyncStream[MessageEvent, Message] | AsyncStream[ChatChunk, ChatCompletion]
+SyncStream = (
+    Stream[MessageEvent, Message]
+    | Stream[ChatChunk, ChatCompletion]
+    | Stream[ResponseEvent, Response]
+)
+AsyncStreamT = (
+    AsyncStream[MessageEvent, Message]
+    | AsyncStream[ChatChunk, ChatCompletion]
+    | AsyncStream[ResponseEvent, Response]
+)
 
 
 @dataclass(frozen=True)
@@ -63,13 +80,18 @@ class _Renderer:
             self._handle.update(self._markdown(f"{LIVE_MARKER}\n{text}"))
 
 
-def _summary(final: Message | ChatCompletion, timings: Timings) -> StreamSummary:
-    reason = final.stop_reason if isinstance(final, Message) else final.finish_reason
+def _summary(final: Message | ChatCompletion | Response, timings: Timings) -> StreamSummary:
+    if isinstance(final, Message):
+        reason = final.stop_reason
+    elif isinstance(final, ChatCompletion):
+        reason = final.finish_reason
+    else:
+        reason = final.status  # the Responses API reports a status, not a stop reason
     return StreamSummary(final.text, final.usage, reason, timings)
 
 
 def stream_to_display(stream: SyncStream, *, interval: float = 0.08) -> StreamSummary:
-    """Show ``stream`` (from ``client.messages/chat(stream=True)``) as it arrives; return the
+    """Show ``stream`` (``client.messages/chat/responses(stream=True)``) as it arrives; return the
     summary once it is exhausted."""
     renderer = _Renderer(interval)
     for event in stream:

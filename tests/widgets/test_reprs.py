@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aigw_sdk as aigw
 from aigw_sdk.client import GatewayClient
+from aigw_sdk.local import LocalGateway
 from aigw_sdk.validation.issues import ValidationIssue
 from aigw_sdk.widgets import IssueList, bundle_html, issues_html, resource_html, view
 from aigw_sdk.widgets.display import stream_to_display
@@ -59,3 +60,16 @@ def test_stream_to_display_returns_a_deterministic_summary(client: GatewayClient
     assert summary.text == stream.final.text
     assert repr(summary) == f"{stream.final.text}\n[input=3 output=39 stop_reason=end_turn]"
     assert summary.timings.ttft is not None
+
+
+def test_stream_to_display_shows_a_responses_stream(
+    gateway: LocalGateway, client: GatewayClient
+) -> None:
+    both = aigw.presets.anthropic(api_key="sk-ant-test") + aigw.presets.openai(api_key="sk-test")
+    gateway.apply(gateway.simulated(both))  # the Anthropic models stay routed
+    stream = client.responses(model="gpt-4o-mini", input="Hello there", stream=True)
+    summary = stream_to_display(stream)
+    assert summary.text == stream.final.text and "Hello there" in summary.text
+    assert repr(summary).endswith(
+        f"output={stream.final.usage.output_tokens} stop_reason=completed]"
+    )

@@ -314,3 +314,43 @@ def test_base64_embedding_bytes_are_float32(served: Stack) -> None:
     )
     raw = base64.b64decode(response.json()["data"][0]["embedding"])
     assert len(struct.unpack(f"<{len(raw) // 4}f", raw)) == 1536
+
+
+def test_speech_stream_is_relayed_with_usage(
+    served: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = {"model": "tts-1", "voice": "alloy", "input": "say this", "stream_format": "sse"}
+    with caplog.at_level(logging.INFO, logger="gateway.access"):
+        response = httpx.post(f"{served.url}/v1/audio/speech", json=body)
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert '"type":"speech.audio.done"' in response.text
+    line = access_line(caplog)
+    assert line["stream"] is True and line["costs"]["in"] == 2
+
+
+def test_azure_model_override_is_the_deployment(stack: Stack) -> None:
+    stack.serve(
+        provider("azure", "AzureOpenAI", stack.sim_port, version=AZURE_VERSION),
+        route("r", [rule("gpt-4o", [{"name": "azure", "modelNameOverride": "prod-gpt-4o"}])]),
+    )
+    chat = _openai(stack).chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "x"}]
+    )
+    assert chat.model == "prod-gpt-4o"
+    last = _last(stack)
+    assert (
+        last["path"]
+        == f"/openai/deployments/prod-gpt-4o/chat/completions?api-version={AZURE_VERSION}"
+    )
+    assert isinstance(last["body"], dict) and last["body"]["model"] == "gpt-4o"  # body untouched
+
+
+def test_malformed_multipart_is_a_400_naming_the_endpoint(served: Stack) -> None:
+    response = httpx.post(
+        f"{served.url}/v1/audio/transcriptions",
+        content=b"--x\r\nnot a part",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert "failed to parse multipart body for /v1/audio/transcriptions" in message

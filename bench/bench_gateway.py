@@ -1,13 +1,20 @@
 """Benchmark: direct-to-simulator vs through the local gateway, in one run.
 
     .venv/bin/python bench/bench_gateway.py [--seconds 5] [--requests 400] [--concurrency 64]
+        [--baseline DIR]
 
 Starts the zero-delay simulator and the gateway (`python -m gateway`, pinned to CPU 0) as
 subprocesses, and a load generator (aiohttp, its own process, pinned to the other CPUs) per
 measurement. Scenarios: non-streaming and streaming native Anthropic passthrough, fallback (the
 priority-0 backend answers 500, the retry policy moves to priority 1) and translation (an OpenAI
 client to the Anthropic backend). Prints p50/p99 latency at concurrency 1 (added latency =
-gateway p50 - direct p50) and requests/s at fixed concurrency, with gateway/direct ratios.
+gateway p50 - direct p50), requests/s at fixed concurrency with gateway/direct ratios, and the
+gateway process's CPU time per request during the throughput run (from /proc; the least noisy
+figure on a busy machine).
+
+`--baseline DIR` also runs the gateway of another checkout (e.g. `git archive <commit> | tar -x
+-C DIR`) on the same simulator, alternating with this one scenario by scenario, and prints
+current/baseline ratios measured in the same run.
 """
 
 from __future__ import annotations
@@ -133,6 +140,12 @@ async def _load(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _measure(spec: dict[str, Any], cpus: set[int]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--loadgen", json.dumps(spec)],
@@ -148,11 +161,44 @@ def _measure(spec: dict[str, Any], cpus: set[int]) -> dict[str, Any]:
 # -- orchestration ---------------------------------------------------------------------------------
 
 
+def _start_gateway(root: Path, config: str, cpus: set[int]) -> tuple[Any, str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    args = ["-m", "gateway", config, "--port", "0", "--admin-port", "0", "--quiet"]
+    process = subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env=env,
+        preexec_fn=_pinned(cpus),  # only sets CPU affinity
+    )
+    assert process.stdout is not None
+    banner = "Envoy AI Gateway (aigw-sdk) listening on "
+    for line in process.stdout:
+        if line.startswith(banner):
+            return process, line[len(banner) :].split()[0]
+    raise RuntimeError(f"the gateway of {root} did not start")
+
+
+def _run_side(
+    base: dict[str, Any], args: argparse.Namespace, cpus: set[int], pid: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    latency = _measure({**base, "concurrency": 1, "requests": args.requests, "seconds": 0}, cpus)
+    before = _cpu_seconds(pid) if pid is not None else 0.0
+    load = _measure(
+        {**base, "concurrency": args.concurrency, "requests": 0, "seconds": args.seconds}, cpus
+    )
+    if pid is not None:
+        load["cpu_ms"] = (_cpu_seconds(pid) - before) * 1000 / max(load["n"], 1)
+    return latency, load
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="per throughput run")
     parser.add_argument("--requests", type=int, default=400, help="per latency run (c=1)")
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare against")
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.loadgen:
@@ -173,12 +219,12 @@ def main() -> int:
     sim_port = int(sim_url.rsplit(":", 1)[1])
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
         handle.write(_bundle(sim_port, key).to_yaml())
-    gateway, gw_url = _start(
-        ["-m", "gateway", handle.name, "--port", "0", "--admin-port", "0", "--quiet"],
-        "Envoy AI Gateway (aigw-sdk) listening on ",
-        gateway_cpus,
-        env,
-    )
+    roots = {"current": ROOT}
+    if args.baseline is not None:
+        roots["baseline"] = args.baseline.resolve()
+    gateways = {
+        label: _start_gateway(root, handle.name, gateway_cpus) for label, root in roots.items()
+    }
     anthropic_headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
     direct_headers = {**anthropic_headers, "x-api-key": key}
     messages = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": PROMPT}
@@ -222,30 +268,19 @@ def main() -> int:
     rows = []
     try:
         for name, d_path, d_body, g_path, g_body, expect in scenarios:
-            result = {}
-            for side, url, headers, body, wanted in (
-                ("direct", sim_url + d_path, direct_headers, d_body, expect[0]),
-                ("gateway", gw_url + g_path, anthropic_headers, g_body, expect[1]),
-            ):
-                base = {"url": url, "headers": headers, "body": body, "expect": wanted}
-                latency = _measure(
-                    {**base, "concurrency": 1, "requests": args.requests, "seconds": 0}, load_cpus
-                )
-                load = _measure(
-                    {
-                        **base,
-                        "concurrency": args.concurrency,
-                        "requests": 0,
-                        "seconds": args.seconds,
-                    },
-                    load_cpus,
-                )
-                result[side] = (latency, load)
+            direct = {"url": sim_url + d_path, "headers": direct_headers, "body": d_body}
+            result = {"direct": _run_side({**direct, "expect": expect[0]}, args, load_cpus, None)}
+            for label, (process, url) in gateways.items():
+                side = {"url": url + g_path, "headers": anthropic_headers, "body": g_body}
+                side["expect"] = expect[1]
+                result[label] = _run_side(side, args, load_cpus, process.pid)
             rows.append((name, result))
     finally:
-        gateway.terminate()
+        for process, _ in gateways.values():
+            process.terminate()
         sim.terminate()
-        gateway.wait()
+        for process, _ in gateways.values():
+            process.wait()
         sim.wait()
         os.unlink(handle.name)
 
@@ -253,20 +288,35 @@ def main() -> int:
     print(f"latency: {args.requests} requests at c=1; ", end="")
     print(f"throughput: {args.seconds:g}s at c={args.concurrency}\n")
     header = (
-        f"{'scenario':32} {'direct p50':>10} {'gw p50':>8} {'added':>7} {'gw p99':>8} "
-        f"{'direct rps':>10} {'gw rps':>8} {'ratio':>6} {'gw p99@c':>9} {'errors':>6}"
+        f"{'scenario':32} {'gateway':8} {'direct p50':>10} {'gw p50':>8} {'added':>7} "
+        f"{'gw p99':>8} {'direct rps':>10} {'gw rps':>8} {'ratio':>6} {'gw p99@c':>9} "
+        f"{'cpu/req':>8} {'errors':>6}"
     )
     print(header)
     print("-" * len(header))
     for name, result in rows:
-        (d_lat, d_load), (g_lat, g_load) = result["direct"], result["gateway"]
-        errors = d_lat["errors"] + d_load["errors"] + g_lat["errors"] + g_load["errors"]
-        added = g_lat["p50"] - d_lat["p50"]
-        print(
-            f"{name:32} {d_lat['p50']:9.2f}ms {g_lat['p50']:6.2f}ms {added:5.2f}ms "
-            f"{g_lat['p99']:6.2f}ms {d_load['rps']:10.0f} {g_load['rps']:8.0f} "
-            f"{g_load['rps'] / d_load['rps']:6.2f} {g_load['p99']:7.1f}ms {errors:6d}"
-        )
+        d_lat, d_load = result["direct"]
+        for label in gateways:
+            g_lat, g_load = result[label]
+            errors = d_lat["errors"] + d_load["errors"] + g_lat["errors"] + g_load["errors"]
+            added = g_lat["p50"] - d_lat["p50"]
+            print(
+                f"{name:32} {label:8} {d_lat['p50']:9.2f}ms {g_lat['p50']:6.2f}ms "
+                f"{added:5.2f}ms {g_lat['p99']:6.2f}ms {d_load['rps']:10.0f} "
+                f"{g_load['rps']:8.0f} {g_load['rps'] / d_load['rps']:6.2f} "
+                f"{g_load['p99']:7.1f}ms {g_load['cpu_ms']:6.3f}ms {errors:6d}"
+            )
+    if "baseline" in gateways:
+        print("\ncurrent / baseline (same run): >1 is faster for rps, <1 is cheaper for CPU")
+        print(f"{'scenario':32} {'rps':>6} {'cpu/req':>8} {'added p50 (base -> cur)':>26}")
+        for name, result in rows:
+            d_p50 = result["direct"][0]["p50"]
+            (c_lat, c_load), (b_lat, b_load) = result["current"], result["baseline"]
+            print(
+                f"{name:32} {c_load['rps'] / b_load['rps']:6.2f} "
+                f"{c_load['cpu_ms'] / b_load['cpu_ms']:8.2f} "
+                f"{b_lat['p50'] - d_p50:12.2f}ms -> {c_lat['p50'] - d_p50:6.2f}ms"
+            )
     return 0
 
 

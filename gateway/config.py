@@ -1,5 +1,9 @@
 """Compile a bundle of resources into the immutable `RuntimeConfig` the data plane reads.
 
+Every AI Gateway object is first converted to v1beta1 (the SDK's conversion), so compilation
+works on one version. The model-list bodies come from `gateway.model_lists`, the redacted
+documents of `/config` from `gateway.redaction`.
+
 Everything that can be decided from the configuration alone is decided here, once: rule
 precedence, header matchers, backend URLs and TLS, credentials, merged mutations, retry policies,
 timeouts and cost programs. The hot path only reads the result (the types live in
@@ -12,7 +16,6 @@ import re
 import ssl
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 from typing import Any, Final, Literal
@@ -36,6 +39,8 @@ from aigw_sdk.models import (
     Secret,
 )
 from gateway.costs import CostProgram, compile_costs
+from gateway.model_lists import ModelEntry, models_bodies
+from gateway.redaction import redact
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -97,6 +102,7 @@ _POLICY_FIELD: Final = {
     "AnthropicAPIKey": "anthropic_api_key",
     "AzureAPIKey": "azure_api_key",
 }
+_CREDENTIAL_HEADERS: Final = frozenset(header for header, _ in _CREDENTIAL_HEADER.values())
 # Envoy retry defaults when a BackendTrafficPolicy sets `retry` without these fields.
 _DEFAULT_RETRY_TRIGGERS: Final = frozenset(
     {"connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"}
@@ -118,13 +124,6 @@ def parse_duration(value: str, where: str) -> float:
     if not _DURATION_FULL.match(value):
         raise ValueError(f"{where}: invalid duration {value!r}")
     return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(value))
-
-
-@dataclass(frozen=True, slots=True)
-class _ModelEntry:
-    id: str
-    created: int
-    owned_by: str
 
 
 # -- compilation -----------------------------------------------------------------------------------
@@ -547,9 +546,9 @@ def _creation_key(route: AIGatewayRoute, problems: list[str]) -> float:
     return float("inf") if created is None else created
 
 
-def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> list[_ModelEntry]:
+def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> list[ModelEntry]:
     """The models a route lists on `/v1/models`: its Exact `x-ai-eg-model` matches (§4.7)."""
-    models: list[_ModelEntry] = []
+    models: list[ModelEntry] = []
     for index, rule in enumerate(route.spec.rules if route.spec is not None else []):
         rule_created = created
         if rule.models_created_at:
@@ -561,63 +560,8 @@ def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> l
             for header in match.headers or []:
                 exact = (header.type or "Exact") == "Exact"
                 if header.name.lower() == MODEL_HEADER and exact:
-                    models.append(_ModelEntry(header.value, rule_created, owner))
+                    models.append(ModelEntry(header.value, rule_created, owner))
     return models
-
-
-def _models_bodies(models: list[_ModelEntry]) -> tuple[bytes, bytes]:
-    """`/v1/models` (OpenAI shape) and `/anthropic/v1/models` bodies listing these models."""
-    openai = {
-        "data": [
-            {"id": m.id, "created": m.created, "object": "model", "owned_by": m.owned_by}
-            for m in models
-        ],
-        "object": "list",
-    }
-    anthropic_data = [
-        {
-            "id": m.id,
-            "type": "model",
-            "display_name": m.id,
-            "created_at": datetime.fromtimestamp(m.created).astimezone().isoformat(),
-        }
-        for m in models
-    ]
-    anthropic = {
-        "data": anthropic_data,
-        "first_id": models[0].id if models else None,
-        "has_more": False,
-        "last_id": models[-1].id if models else None,
-    }
-    return orjson.dumps(openai), orjson.dumps(anthropic)
-
-
-_CREDENTIAL_HEADERS: Final = frozenset(header for header, _ in _CREDENTIAL_HEADER.values())
-
-
-def _redact(resource: Resource) -> dict[str, Any]:
-    """The wire form for `/config`: Secret values and credential header values masked."""
-    doc = resource.to_dict()
-    if isinstance(resource, Secret):
-        for key in ("data", "stringData"):
-            if isinstance(doc.get(key), dict):
-                doc[key] = dict.fromkeys(doc[key], "***")
-    else:
-        _mask_credential_headers(doc)
-    return doc
-
-
-def _mask_credential_headers(node: Any) -> None:
-    """Mask `{name, value}` items naming a credential header (e.g. a headerMutation `set`)."""
-    if isinstance(node, dict):
-        name = node.get("name")
-        if isinstance(name, str) and name.lower() in _CREDENTIAL_HEADERS and "value" in node:
-            node["value"] = "***"
-        for child in node.values():
-            _mask_credential_headers(child)
-    elif isinstance(node, list):
-        for child in node:
-            _mask_credential_headers(child)
 
 
 def _to_v1beta1(resources: Iterable[Resource]) -> tuple[list[Resource], list[str]]:
@@ -653,7 +597,7 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
     )
     now = int(time.time())
     # hostname (None: any) -> the (sort key, entry) pairs and the models of its routes
-    scopes: dict[str | None, tuple[list[tuple[tuple[int, ...], MatchEntry]], list[_ModelEntry]]]
+    scopes: dict[str | None, tuple[list[tuple[tuple[int, ...], MatchEntry]], list[ModelEntry]]]
     scopes = {}
     for position, (route, created) in enumerate(ordered):
         keyed = [
@@ -677,7 +621,7 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
     def scope(hostname: str | None) -> HostScope:
         keyed, models = scopes.get(hostname, ([], []))
         keyed.sort(key=lambda ke: ke[0])
-        openai_models, anthropic_models = _models_bodies(models)
+        openai_models, anthropic_models = models_bodies(models)
         return HostScope(tuple(e for _, e in keyed), openai_models, anthropic_models)
 
     exact: dict[str, HostScope] = {}
@@ -695,6 +639,6 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
         exact_hosts=exact,
         wildcard_hosts=tuple(wildcards),
         listen_port=listen_port,
-        documents=tuple(_redact(r) for r in items),
+        documents=tuple(redact(r, _CREDENTIAL_HEADERS) for r in items),
         generation=generation,
     )

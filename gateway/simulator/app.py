@@ -118,9 +118,6 @@ class SimulatorApp:
             return
         path: str = scope["path"]
         method: str = scope["method"]
-        if path.startswith("/_sim/"):
-            await self._control(method, path, send)
-            return
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         if cloud.handles(path):
             self.stats.record(method, path, raw_headers)
@@ -130,6 +127,9 @@ class SimulatorApp:
                 )
             except ClientDisconnected:
                 return
+            return
+        if path.startswith("/_sim/"):
+            await self._control(method, path, send)
             return
         headers = dict(raw_headers)
         anthropic = path.startswith("/v1/messages") or (

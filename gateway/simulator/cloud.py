@@ -95,7 +95,8 @@ class CloudRoutes:
         except RequestBodyTooLarge:
             await self._error(call, kind, SimError(413, "Request body too large"))
             return
-        self._app.stats.record_body(raw_headers, body)
+        if kind != "identity":  # token requests carry secrets: never kept in the stats
+            self._app.stats.record_body(raw_headers, body)
         try:
             if kind == "identity":
                 await self._identity(scope, headers, body, send)

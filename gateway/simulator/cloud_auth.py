@@ -209,7 +209,10 @@ class CloudAuth:
             raise CloudAuthError(400, "Invalid grant_type", "unsupported_grant_type")
         try:
             claims = jwt.decode(  # type: ignore[no-untyped-call]
-                form.get("assertion", ""), certs=self._keys()[1], audience=token_uri
+                form.get("assertion", ""),
+                certs=self._keys()[1],
+                # google-auth puts Google's token URI in `aud` whatever the key's token_uri is.
+                audience=[token_uri, "https://oauth2.googleapis.com/token"],
             )
         except (ValueError, exceptions.GoogleAuthError):
             raise CloudAuthError(400, "Invalid JWT Signature.", "invalid_grant") from None

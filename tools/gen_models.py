@@ -1,6 +1,8 @@
 """Generate aigw_sdk/models/aigateway_types.py from the upstream CRDs.
 
-Usage: python tools/gen_models.py [CRD_DIR]   (default: ../shared/upstream/crds beside the repo)
+Usage: python tools/gen_models.py [CRD_DIR]
+(default: the CRDs of the pinned Envoy AI Gateway release, via tests/support/upstream.py: the Go
+module github.com/envoyproxy/ai-gateway, or the checkout named by $AIGW_UPSTREAM_DIR)
 
 The CRDs are the ground truth for fields, limits, defaults and CEL rules; this script turns their
 openAPIV3Schema into pydantic classes whose field metadata (``Limits``) carries every constraint,
@@ -229,7 +231,13 @@ def first_sentence(text: str) -> str:
 
 
 def main() -> None:
-    crd_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/upstream/crds"
+    if len(sys.argv) > 1:
+        crd_dir = Path(sys.argv[1])
+    else:
+        sys.path.insert(0, str(ROOT))
+        from tests.support.upstream import crd_dir as pinned_crd_dir
+
+        crd_dir = pinned_crd_dir()
     gen = Generator()
     resources: list[str] = []
     for filename, kind in KINDS:

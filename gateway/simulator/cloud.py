@@ -16,6 +16,8 @@ minted here; failures and `x-sim-status` faults come back in the provider's erro
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["CloudRoutes"]
 
 _BEDROCK: Final = re.compile(
-    r"^/model/(?P<model>[^/]+)/(?P<op>converse|converse-stream|invoke|invoke-with-response-stream)$"
+    r"^/model/(?P<model>[^/]+)/"
+    r"(?P<op>converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$"
 )
 _VERTEX: Final = re.compile(
     r"^/v1/projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)/publishers/"
@@ -183,6 +186,9 @@ class CloudRoutes:
                 call.faults.status, f"Simulated {bedrock_api.exception_name(call.faults.status)}"
             )
         operation = match["op"]
+        if operation == "count-tokens":
+            await call.json(200, {"inputTokens": _count_tokens(_count_tokens_body(payload), model)})
+            return
         stream = operation in ("converse-stream", "invoke-with-response-stream")
         error_frame = bedrock_api.stream_exception()
         if operation.startswith("converse"):
@@ -223,6 +229,15 @@ class CloudRoutes:
         call.anthropic = match["publisher"] == "anthropic"
         if call.faults.status is not None:
             raise SimError.injected(call.faults.status, "anthropic" if call.anthropic else "google")
+        if call.anthropic and model == "count-tokens" and method == "rawPredict":
+            if not isinstance(payload, dict) or not isinstance(payload.get("model"), str):
+                raise SimError(400, "model: Field required")
+            rest = {k: v for k, v in payload.items() if k != "model"}
+            claude = _claude_body(
+                rest, payload["model"], False, vertex_api.VERTEX_ANTHROPIC_VERSION, None
+            )
+            await call.json(200, {"input_tokens": _count_tokens(claude, payload["model"])})
+            return
         if call.anthropic and method in ("rawPredict", "streamRawPredict"):
             stream = method == "streamRawPredict"
             if stream and not (isinstance(payload, dict) and payload.get("stream") is True):
@@ -310,6 +325,30 @@ def _claude_body(
     body["model"] = model
     body["stream"] = stream
     return body
+
+
+def _count_tokens_body(payload: Any) -> dict[str, Any]:
+    """The InvokeModel body inside a Bedrock CountTokens request."""
+    invoke = payload.get("input", {}).get("invokeModel") if isinstance(payload, dict) else None
+    raw = invoke.get("body") if isinstance(invoke, dict) else None
+    if not isinstance(raw, str):
+        raise SimError(400, "input.invokeModel.body is required")
+    try:
+        body = orjson.loads(base64.b64decode(raw, validate=True))
+    except (ValueError, binascii.Error):
+        raise SimError(400, "input.invokeModel.body must be base64 JSON") from None
+    if not isinstance(body, dict):
+        raise SimError(400, "input.invokeModel.body must be a JSON object")
+    return body
+
+
+def _count_tokens(payload: dict[str, Any], model: str) -> int:
+    from gateway.simulator import anthropic_api
+
+    body = {k: v for k, v in payload.items() if k not in ("anthropic_version", "anthropic_beta")}
+    body["model"] = model
+    request = anthropic_api.parse_request(body, count_only=True)
+    return sum(seg.tokens for seg in anthropic_api.segments(request, with_data=False))
 
 
 def _sts_error(error: CloudAuthError) -> bytes:

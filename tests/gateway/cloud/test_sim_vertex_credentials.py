@@ -231,3 +231,31 @@ def test_refreshing_cache_refreshes_before_expiry() -> None:
         and "first" not in repr(cache)
         and "second" not in repr(Expiring("second", 1.0))
     )
+
+
+def test_count_tokens_on_both_clouds(sim_url: str) -> None:
+    from gateway.translation.cloud import cloud_translator
+
+    body = {"model": "claude", "messages": [{"role": "user", "content": "Hello there"}]}
+    aws = cloud_translator("count_tokens", "AWSAnthropic", body, "us.anthropic.claude-3-haiku:0")
+    upstream = aws.prepare()
+    assert upstream.path == "/model/anthropic.claude-3-haiku%3A0/count-tokens"
+    signer = AWSSigner.from_credentials_file(
+        f"[default]\naws_access_key_id = {AUTH.aws_access_key_id}\n"
+        f"aws_secret_access_key = {AUTH.aws_secret_access_key}\n",
+        "default",
+        "us-east-1",
+    )
+    headers = anyio.run(signer.sign, "POST", sim_url + upstream.path, upstream.body)
+    answer = httpx.post(sim_url + upstream.path, content=upstream.body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert json.loads(aws.response(answer.content)[0]) == {"input_tokens": 3}
+    gcp = cloud_translator("count_tokens", "GCPAnthropic", body, "claude-3-haiku@latest")
+    prepared = gcp.prepare()
+    assert prepared.path == "publishers/anthropic/models/count-tokens:rawPredict"
+    assert json.loads(prepared.body)["model"] == "claude-3-haiku"
+    token = _service_account_token(sim_url)
+    url = f"{sim_url}/v1/projects/{PROJECT}/locations/{REGION}/{prepared.path}"
+    answer = httpx.post(url, content=prepared.body, headers={"authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    assert json.loads(gcp.response(answer.content)[0]) == {"input_tokens": 3}

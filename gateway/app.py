@@ -30,6 +30,7 @@ from aigw_sdk.errors import BundleLoadError
 from gateway.admin import AdminApp
 from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.metrics import GenAIMetrics
+from gateway.ratelimit import Limiter, RedisCounters
 from gateway.server import DEFAULT_BODY_LIMIT, DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
@@ -73,11 +74,15 @@ class GatewayService:
         *,
         admin_token: str | None = None,
         body_limit: int = DEFAULT_BODY_LIMIT,
+        ratelimit_redis: str | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self.metrics = GenAIMetrics()
         self.client = UpstreamClient()
-        self.plane = DataPlane(config, self.client, self.metrics, body_limit=body_limit)
+        limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
+        self.plane = DataPlane(
+            config, self.client, self.metrics, body_limit=body_limit, limiter=limiter
+        )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
     def __repr__(self) -> str:
@@ -112,6 +117,7 @@ class GatewayService:
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await self.plane.limiter.aclose()
 
 
 async def _serve_app(app: Any, host: str, port: int, ready: Any) -> None:
@@ -296,6 +302,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="bytes")
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--ratelimit-redis",
+        metavar="URL",
+        default=None,
+        help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
+        "process using it (default: in memory)",
+    )
     return parser
 
 
@@ -361,7 +374,14 @@ async def _run(args: argparse.Namespace, bundle: Bundle | None, simulator_key: s
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
-        service = GatewayService(config, admin_token=args.admin_token, body_limit=args.body_limit)
+        for warning in config.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        service = GatewayService(
+            config,
+            admin_token=args.admin_token,
+            body_limit=args.body_limit,
+            ratelimit_redis=args.ratelimit_redis,
+        )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         _say(
             f"Envoy AI Gateway (aigw-sdk) listening on http://{args.host}:{bound} "

@@ -17,6 +17,7 @@ import orjson
 
 from gateway.accesslog import AccessRecord, log_access
 from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.ratelimit import Admission, Limiter, Usage, request_info
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import (
@@ -52,6 +53,10 @@ __all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
 DEFAULT_BODY_LIMIT: Final = 32 * 1024 * 1024
 API = Literal["Anthropic", "OpenAI"]
 _TEXT: Final = b"text/plain"
+_RATE_LIMITED: Final[dict[API, str]] = {
+    "Anthropic": "rate_limit_error",
+    "OpenAI": "rate_limit_exceeded",
+}
 _NO_ROUTE: Final = (
     b"No matching route found. It is likely because the model specified in your request is not "
     b"configured in the Gateway."
@@ -363,11 +368,13 @@ class DataPlane:
         metrics: GenAIMetrics,
         *,
         body_limit: int = DEFAULT_BODY_LIMIT,
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
         self.body_limit = body_limit
+        self.limiter = limiter if limiter is not None else Limiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -440,8 +447,16 @@ class DataPlane:
             await self._reply(send, record, 404, _NO_ROUTE, _TEXT)
             return
         record.route = rule.label
+        admission = None
+        if not config.ratelimits.empty:
+            admission = await self._admit(
+                endpoint, config, rule, scope, headers, model, record, send
+            )
+            if admission is None:
+                return
+            send = admission.wrap(send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
-        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
+        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs) or bool(admission))
         call = _Call()
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
@@ -449,6 +464,8 @@ class DataPlane:
             await self._forward(
                 endpoint, rule, exchange, forwarded, model, record, call, send, started
             )
+            if admission is not None:
+                await self.limiter.settle(admission, _limit_usage(record, rule, model))
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -459,6 +476,35 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
+
+    async def _admit(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        rule: Rule,
+        scope: Scope,
+        headers: dict[str, str],
+        model: str,
+        record: AccessRecord,
+        send: Send,
+    ) -> Admission | None:
+        """Check the request against its limits; answer 429 and return None when over one."""
+        candidates = [
+            (ref.target.name, ref.model_name_override or model)
+            for refs in rule.priorities
+            for ref in refs
+        ]
+        admission = await self.limiter.admit(
+            config.ratelimits, rule.route_name, candidates, request_info(scope, headers)
+        )
+        if not admission.rejected:
+            return admission
+        message = f"rate limit exceeded ({admission.rejected_by})"
+        record.status = 429
+        record.error = message
+        body = _client_error(endpoint.api, 429, message, _RATE_LIMITED[endpoint.api])
+        await send_response(send, 429, body, headers=admission.headers)
+        return None
 
     async def _forward(
         self,
@@ -647,6 +693,17 @@ class DataPlane:
         if call is not None:
             call.finished = True
         await send_response(send, status, body, content_type=content_type)
+
+
+def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
+    """What a completed request charges to its rate limits and quotas."""
+    return Usage(
+        costs=record.costs,
+        usage=record.usage,
+        backend=record.backend,
+        model=record.request_model or model,
+        route_name=rule.route_name,
+    )
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

@@ -1,4 +1,4 @@
-"""The upstream CRD CEL test suite (tests/crdcel) for the three AI Gateway kinds."""
+"""The upstream CRD CEL test suite (tests/crdcel) for the four AI Gateway kinds that have cases."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from aigw_sdk.validation.validator import format_api_server_error, validate_obje
 
 from .helpers import CELTESTS, load_file
 
-KINDS = ("TestAIGatewayRoutes", "TestAIServiceBackends", "TestBackendSecurityPolicies")
+KINDS = (
+    "TestAIGatewayRoutes",
+    "TestAIServiceBackends",
+    "TestBackendSecurityPolicies",
+    "TestMCPRoutes",
+)
 
 
 def _cases() -> list[Any]:
@@ -27,7 +32,7 @@ CASES = _cases()
 
 
 def test_suite_size() -> None:
-    assert len(CASES) == 48
+    assert len(CASES) == 66
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -19,8 +19,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "chromium could not be installed: the browser test will be skipped"
 fi
 
-.venv/bin/ruff check aigw_sdk gateway tests tools bench
-.venv/bin/ruff format --check aigw_sdk gateway tests tools bench
+.venv/bin/ruff check aigw_sdk gateway tests tools bench notebooks
+.venv/bin/ruff format --check aigw_sdk gateway tests tools bench notebooks
 .venv/bin/mypy --strict aigw_sdk gateway
 .venv/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
   --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"

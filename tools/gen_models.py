@@ -1,6 +1,8 @@
 """Generate aigw_sdk/models/aigateway_types.py from the upstream CRDs.
 
-Usage: python tools/gen_models.py --crds DIR   (DIR holds the upstream CRD YAML files)
+Usage: python tools/gen_models.py [--crds DIR]
+(default: the CRDs of the pinned Envoy AI Gateway release, via tests/support/upstream.py: the Go
+module github.com/envoyproxy/ai-gateway, or the checkout named by $AIGW_UPSTREAM_DIR)
 
 The CRDs are the ground truth for fields, limits, defaults and CEL rules; this script turns their
 openAPIV3Schema into pydantic classes whose field metadata (``Limits``) carries every constraint,
@@ -235,8 +237,15 @@ def first_sentence(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--crds", type=Path, required=True, help="directory of the upstream CRDs")
-    crd_dir: Path = parser.parse_args(argv).crds
+    parser.add_argument("crd_dir", nargs="?", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--crds", type=Path, help="directory of the upstream CRD YAML files")
+    args = parser.parse_args(argv)
+    crd_dir: Path | None = args.crds or args.crd_dir
+    if crd_dir is None:
+        sys.path.insert(0, str(ROOT))
+        from tests.support.upstream import crd_dir as pinned_crd_dir
+
+        crd_dir = pinned_crd_dir()
     gen = Generator()
     resources: list[str] = []
     for filename, kind in KINDS:

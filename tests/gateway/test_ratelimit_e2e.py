@@ -89,7 +89,7 @@ def test_input_token_budget_per_tenant_openai(stack: Stack) -> None:
     assert 0 < int(refused.response.headers["retry-after"]) <= 3600
     assert refused.response.headers["x-envoy-ratelimited"] == "true"
     error = refused.response.json()["error"]
-    assert error["type"] == "rate_limit_exceeded"
+    assert error["code"] == "429"
     assert "llm_input_token" not in error["message"]  # names the rule, not the metadata
     assert "global.rules[0]" in error["message"]
     # Another tenant has its own budget.

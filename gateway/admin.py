@@ -1,4 +1,4 @@
-"""The admin ASGI app: /health, /metrics (Prometheus text), /config (GET redacted, PUT reload).
+"""The admin ASGI app: /health, /metrics, /ratelimits, /config (GET redacted, PUT reload).
 
 `PUT /config` takes the same multi-document YAML as the command line, validates the whole bundle
 with the SDK and compiles it; only when both succeed does it replace the data plane's config
@@ -57,6 +57,9 @@ class AdminApp:
             await send_response(send, 200, b"OK", content_type=b"text/plain")
         elif path == "/metrics":
             await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
+        elif path == "/ratelimits":
+            snapshot = await self.plane.limiter.snapshot(self.plane.config.ratelimits)
+            await send_response(send, 200, orjson.dumps(snapshot))
         elif path == "/config":
             if not self._authorized(scope):
                 body = orjson.dumps(
@@ -123,5 +126,12 @@ class AdminApp:
         self.plane.config = config
         _LOG.info("configuration generation %d applied", config.generation)
         warnings = [issue.to_dict() for issue in issues if issue.severity == "warning"]
+        warnings += [_gateway_warning(text) for text in config.warnings]
         payload = {"generation": config.generation, "resources": len(config.documents)}
         await send_response(send, 200, orjson.dumps({**payload, "warnings": warnings}))
+
+
+def _gateway_warning(message: str) -> dict[str, object]:
+    """A local-gateway warning (an unserved kind or field) in the shape of validation issues."""
+    return {"severity": "warning", "kind": "", "name": "", "namespace": None, "path": "",
+            "message": message}  # fmt: skip

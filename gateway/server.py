@@ -20,6 +20,7 @@ from gateway.errors import API, NO_ROUTE, api_for_path, error_body, stream_error
 from gateway.intake import Admitted, Rejected, admit
 from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.ratelimit import Admission, Limiter, Usage, request_info
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
@@ -346,12 +347,14 @@ class DataPlane:
         metrics: GenAIMetrics,
         *,
         limits: Limits | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
         self.limits = limits or Limits()
         self.budget = BodyBudget(self.limits.body_budget)
+        self.limiter = limiter if limiter is not None else Limiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -431,8 +434,18 @@ class DataPlane:
             await self._reply(send, record, 404, error_body(endpoint.api, 404, NO_ROUTE))
             return
         record.route = rule.label
+        admission = None
+        if not config.ratelimits.empty:
+            admission = await self._admit(
+                endpoint, config, rule, scope, headers, model, record, send
+            )
+            if admission is None:
+                return
+            send = admission.wrap(send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
-        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
+        exchange = _Exchange(
+            endpoint, body, raw, force_usage=bool(rule.costs) or admission is not None
+        )
         call = _Call()
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
@@ -440,6 +453,8 @@ class DataPlane:
             await self._forward(
                 endpoint, rule, exchange, forwarded, model, record, call, send, started
             )
+            if admission is not None:
+                await self.limiter.settle(admission, _limit_usage(record, rule, model))
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -450,6 +465,35 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
+
+    async def _admit(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        rule: Rule,
+        scope: Scope,
+        headers: dict[str, str],
+        model: str,
+        record: AccessRecord,
+        send: Send,
+    ) -> Admission | None:
+        """Check the request against its limits; answer 429 and return None when over one."""
+        candidates = [
+            (ref.target.name, ref.model_name_override or model)
+            for refs in rule.priorities
+            for ref in refs
+        ]
+        admission = await self.limiter.admit(
+            config.ratelimits, rule.route_name, candidates, request_info(scope, headers)
+        )
+        if not admission.rejected:
+            return admission
+        message = f"rate limit exceeded ({admission.rejected_by})"
+        record.status = 429
+        record.error = message
+        body = error_body(endpoint.api, 429, message)
+        await send_response(send, 429, body, headers=admission.headers)
+        return None
 
     async def _forward(
         self,
@@ -644,6 +688,17 @@ class DataPlane:
         if call is not None:
             call.finished = True
         await send_response(send, status, body)
+
+
+def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
+    """What a completed request charges to its rate limits and quotas."""
+    return Usage(
+        costs=record.costs,
+        usage=record.usage,
+        backend=record.backend,
+        model=record.request_model or model,
+        route_name=rule.route_name,
+    )
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

@@ -213,6 +213,8 @@ class Limiter:
                     "unit": rule.unit,
                     "window_seconds": rule.window,
                     "shadow": rule.shadow,
+                    "request_cost": rule.request_cost.describe(),
+                    "response_cost": rule.describe_response_cost(),
                     "counters": counters,
                 }
             )

@@ -80,6 +80,14 @@ class AzureAuth:
         )
         return cls(entra)
 
+    async def authorize(
+        self, base_url: str, path: str, headers: dict[str, str], body: bytes
+    ) -> str:
+        """Set `Authorization: Bearer` (replacing any `api-key`); the path is unchanged."""
+        headers.pop("api-key", None)
+        headers["authorization"] = await self.authorization()
+        return path
+
     async def authorization(self) -> str:
         """`Bearer <token>` (secret)."""
         return f"Bearer {await self._tokens.get()}"

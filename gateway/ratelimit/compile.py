@@ -319,6 +319,7 @@ def _model_quota(
                 unit=rule.quota.duration,
                 request_cost=CostSource(number=0),
                 shadow=bool(rule.shadow_mode),
+                quota_cost=quota.cost_expression or "total_tokens",
             )
         )
     if quota.default_bucket is not None and quota.default_bucket.limit > 0:
@@ -332,6 +333,7 @@ def _model_quota(
                 window=_QUOTA_SECONDS[bucket.duration],
                 unit=bucket.duration,
                 request_cost=CostSource(number=0),
+                quota_cost=quota.cost_expression or "total_tokens",
             )
         )
     return ModelQuota(model=model, cost=cost, buckets=tuple(buckets)) if buckets else None

@@ -32,6 +32,7 @@ from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.guard import RequestGuard
 from gateway.limits import Limits, add_limit_options, limits_from_args
 from gateway.metrics import GenAIMetrics
+from gateway.ratelimit import Limiter, RedisCounters
 from gateway.server import DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
@@ -76,12 +77,16 @@ class GatewayService:
         admin_token: str | None = None,
         body_limit: int | None = None,
         limits: Limits | None = None,
+        ratelimit_redis: str | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self.limits = (limits or Limits()).with_body_limit(body_limit)
         self.metrics = GenAIMetrics()
         self.client = UpstreamClient()
-        self.plane = DataPlane(config, self.client, self.metrics, limits=self.limits)
+        limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
+        self.plane = DataPlane(
+            config, self.client, self.metrics, limits=self.limits, limiter=limiter
+        )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
     def __repr__(self) -> str:
@@ -117,6 +122,7 @@ class GatewayService:
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await self.plane.limiter.aclose()
 
 
 async def _serve_app(app: Any, host: str, port: int, ready: Any, limits: Limits) -> None:
@@ -301,6 +307,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     add_limit_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--ratelimit-redis",
+        metavar="URL",
+        default=None,
+        help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
+        "process using it (default: in memory)",
+    )
     return parser
 
 
@@ -375,7 +388,14 @@ async def _run(
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
-        service = GatewayService(config, admin_token=args.admin_token, limits=limits)
+        for warning in config.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        service = GatewayService(
+            config,
+            admin_token=args.admin_token,
+            limits=limits,
+            ratelimit_redis=args.ratelimit_redis,
+        )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         _say(
             f"Envoy AI Gateway (aigw-sdk) listening on http://{args.host}:{bound} "

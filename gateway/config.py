@@ -40,6 +40,7 @@ from aigw_sdk.models import (
 )
 from gateway.costs import CostProgram, compile_costs
 from gateway.model_lists import ModelEntry, models_bodies
+from gateway.ratelimit import compile_ratelimits
 from gateway.redaction import redact
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
@@ -57,6 +58,7 @@ from gateway.runtime import (
     RuntimeConfig,
 )
 from gateway.translation.registry import served_schemas
+from gateway.unserved import unserved
 
 __all__ = [
     "MODEL_HEADER",
@@ -615,6 +617,8 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
             )
             scope_keyed.extend(keyed)
             scope_models.extend(models)
+    ratelimits, limit_problems, limit_warnings = compile_ratelimits(items)
+    compiler.problems.extend(limit_problems)
     if compiler.problems:
         raise ConfigError(compiler.problems)
 
@@ -641,4 +645,6 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
         listen_port=listen_port,
         documents=tuple(redact(r, _CREDENTIAL_HEADERS) for r in items),
         generation=generation,
+        ratelimits=ratelimits,
+        warnings=(*unserved(items), *limit_warnings),
     )

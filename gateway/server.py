@@ -21,6 +21,7 @@ from gateway.errors import API, NO_ROUTE, api_for_path, error_body
 from gateway.intake import Rejected, admit, model_problem
 from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.ratelimit import Admission, Limiter, Usage, request_info
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
@@ -151,12 +152,14 @@ class DataPlane:
         metrics: GenAIMetrics,
         *,
         limits: Limits | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
         self.limits = limits or Limits()
         self.budget = BodyBudget(self.limits.body_budget)
+        self.limiter = limiter if limiter is not None else Limiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -225,6 +228,12 @@ class DataPlane:
             await call.error(404, NO_ROUTE)
             return
         record.route = rule.label
+        admission = None
+        if not config.ratelimits.empty:
+            admission = await self._admit(call, config, rule, scope, headers, model)
+            if admission is None:
+                return
+            call.send = admission.wrap(call.send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
         request = ClientRequest(
             endpoint,
@@ -233,13 +242,15 @@ class DataPlane:
             model,
             _is_stream(endpoint, body),
             content_type,
-            force_usage=bool(rule.costs),
+            force_usage=bool(rule.costs) or admission is not None,
             headers=forwarded,
         )
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
         try:
             await self._forward(call, rule, request)
+            if admission is not None:
+                await self.limiter.settle(admission, _limit_usage(record, rule, model))
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -250,6 +261,34 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
+
+    async def _admit(
+        self,
+        call: _Call,
+        config: RuntimeConfig,
+        rule: Rule,
+        scope: Scope,
+        headers: dict[str, str],
+        model: str,
+    ) -> Admission | None:
+        """Check the request against its limits; answer 429 and return None when over one."""
+        candidates = [
+            (ref.target.name, ref.model_name_override or model)
+            for refs in rule.priorities
+            for ref in refs
+        ]
+        admission = await self.limiter.admit(
+            config.ratelimits, rule.route_name, candidates, request_info(scope, headers)
+        )
+        if not admission.rejected:
+            return admission
+        message = f"rate limit exceeded ({admission.rejected_by})"
+        call.record.status = 429
+        call.record.error = message
+        call.finished = True
+        body = error_body(_error_api(call.endpoint), 429, message)
+        await send_response(call.send, 429, body, headers=admission.headers)
+        return None
 
     async def _forward(self, call: _Call, rule: Rule, request: ClientRequest) -> None:
         endpoint, record = call.endpoint, call.record
@@ -431,6 +470,17 @@ def _client_body(
     except _UNEXPECTED as exc:  # a shape the translator does not know: upstream's fault
         message = f"upstream returned a response that cannot be translated: {exc}"
         raise TranslationError(502, message) from exc
+
+
+def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
+    """What a completed request charges to its rate limits and quotas."""
+    return Usage(
+        costs=record.costs,
+        usage=record.usage,
+        backend=record.backend,
+        model=record.request_model or model,
+        route_name=rule.route_name,
+    )
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

@@ -9,8 +9,12 @@ from tests.support.upstream import CelCase, celtest_cases, upstream_params
 
 from .helpers import load_file
 
-# The SDK models the three kinds of the seed guide; MCPRoute (TestMCPRoutes) is not modelled.
-KINDS = ("TestAIGatewayRoutes", "TestAIServiceBackends", "TestBackendSecurityPolicies")
+KINDS = (
+    "TestAIGatewayRoutes",
+    "TestAIServiceBackends",
+    "TestBackendSecurityPolicies",
+    "TestMCPRoutes",
+)
 
 
 def _cases() -> list[object]:
@@ -21,7 +25,7 @@ CASES = upstream_params(_cases)
 
 
 def test_suite_size(upstream: object) -> None:
-    assert len(CASES) == 48
+    assert len(CASES) == 66
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -446,10 +446,10 @@ def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, 
         message = f"invalid request body: {type(exc).__name__}: {exc}"
         raise TranslationError(400, message) from exc
     headers = dict(request.headers)
-    for name in ref.header_mutation.remove:
+    headers.update(upstream.headers)
+    for name in ref.header_mutation.remove:  # the configuration has the last word
         headers.pop(name, None)
     headers.update(ref.header_mutation.set)
-    headers.update(upstream.headers)
     headers[MODEL_HEADER] = translator.upstream_model
     headers["content-type"] = upstream.content_type
     credential = target.credential

@@ -22,6 +22,7 @@ from gateway.translation.multipart import (
     parse_multipart,
     replace_field,
 )
+from gateway.translation.openai_to_anthropic.request import ANTHROPIC_VERSION
 from gateway.translation.streams import PassthroughRelay, StreamFormat
 from gateway.translation.translator import (
     JSON,
@@ -240,9 +241,25 @@ class AzureOpenAIPassthrough(_Passthrough):
 
 
 class AnthropicPassthrough(_Passthrough):
-    """Anthropic clients to an Anthropic-schema backend: `{prefix}/messages[/count_tokens]`."""
+    """Anthropic clients to an Anthropic-schema backend: `{prefix}/messages[/count_tokens]`.
+
+    A request without `anthropic-version` gets the default one — a deliberate divergence from
+    Envoy AI Gateway, which forwards it without: Anthropic requires the header and upstream's own
+    guide's curl commands omit it. A header mutation still has the last word.
+    """
 
     __slots__ = ()
+
+    def upstream(self) -> UpstreamRequest:
+        upstream = super().upstream()
+        if "anthropic-version" in self.request.headers:
+            return upstream
+        return UpstreamRequest(
+            upstream.path,
+            upstream.body,
+            upstream.content_type,
+            {**upstream.headers, "anthropic-version": ANTHROPIC_VERSION},
+        )
 
     def path(self) -> str:
         prefix = self.ref.target.prefix

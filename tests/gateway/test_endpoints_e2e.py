@@ -354,3 +354,23 @@ def test_malformed_multipart_is_a_400_naming_the_endpoint(served: Stack) -> None
     assert response.status_code == 400
     message = response.json()["error"]["message"]
     assert "failed to parse multipart body for /v1/audio/transcriptions" in message
+
+
+def test_native_anthropic_request_without_version_gets_the_default(served: Stack) -> None:
+    body = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 16,
+        "messages": [{"role": "user", "content": "v"}],
+    }
+    response = httpx.post(f"{served.url}/anthropic/v1/messages", json=body)
+    assert response.status_code == 200, response.text
+    headers = _last(served)["headers"]
+    assert isinstance(headers, dict) and headers["anthropic-version"] == "2023-06-01"
+    pinned = httpx.post(
+        f"{served.url}/anthropic/v1/messages/count_tokens",
+        json=body,
+        headers={"anthropic-version": "2024-01-01"},
+    )
+    assert pinned.status_code == 200
+    headers = _last(served)["headers"]
+    assert isinstance(headers, dict) and headers["anthropic-version"] == "2024-01-01"

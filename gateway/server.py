@@ -293,7 +293,7 @@ class DataPlane:
     async def _forward(self, call: _Call, rule: Rule, request: ClientRequest) -> None:
         endpoint, record = call.endpoint, call.record
 
-        def build(ref: BackendRef) -> tuple[PreparedRequest, _Attempt]:
+        async def build(ref: BackendRef) -> tuple[PreparedRequest, _Attempt]:
             return _prepare(request, ref)
 
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Generic, Literal, TypeVar
 
@@ -172,12 +172,13 @@ def _attempt_budget(rule: Rule, deadline: float | None, now: float) -> float | N
 async def open_response(
     client: UpstreamClient,
     rule: Rule,
-    build: Callable[[BackendRef], tuple[PreparedRequest, T]],
+    build: Callable[[BackendRef], Awaitable[tuple[PreparedRequest, T]]],
 ) -> OpenResponse[T]:
     """Run attempts until a response is accepted; raise `UpstreamFailure` when none is.
 
-    `build` prepares the request for a chosen backend and returns it with the attempt's state;
-    exceptions it raises (e.g. a request that cannot be translated) propagate without retrying.
+    `build` prepares the request for a chosen backend and returns it with the attempt's state
+    (async, so that a credential can be fetched or a request signed); exceptions it raises (e.g.
+    a request that cannot be translated) propagate without retrying.
     """
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -188,7 +189,7 @@ async def open_response(
         ref = plan.next_backend()
         if ref is None:
             raise UpstreamFailure("no_backend")
-        prepared, attempt = build(ref)
+        prepared, attempt = await build(ref)
         now = loop.time()
         budget = _attempt_budget(rule, deadline, now)
         if budget is not None and budget <= 0:

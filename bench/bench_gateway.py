@@ -267,10 +267,13 @@ def main() -> int:
     ]
     rows = []
     try:
-        for name, d_path, d_body, g_path, g_body, expect in scenarios:
+        for index, (name, d_path, d_body, g_path, g_body, expect) in enumerate(scenarios):
             direct = {"url": sim_url + d_path, "headers": direct_headers, "body": d_body}
             result = {"direct": _run_side({**direct, "expect": expect[0]}, args, load_cpus, None)}
-            for label, (process, url) in gateways.items():
+            order = list(gateways.items())
+            if index % 2:
+                order.reverse()  # neither gateway always runs first (background load drifts)
+            for label, (process, url) in order:
                 side = {"url": url + g_path, "headers": anthropic_headers, "body": g_body}
                 side["expect"] = expect[1]
                 result[label] = _run_side(side, args, load_cpus, process.pid)

@@ -78,11 +78,15 @@ def _form(endpoint: Endpoint, raw: bytes, content_type: str) -> dict[str, Any]:
 
 
 def _model(endpoint: Endpoint, body: dict[str, Any]) -> str:
-    """The request's model (the `x-ai-eg-model` header); Anthropic requests must name one."""
+    """The request's model (the `x-ai-eg-model` header); Anthropic requests must name one.
+
+    The intake already checked a JSON body's model; a multipart form's is checked here.
+    """
     model = body.get("model")
-    problem = model_problem(model)
-    if problem is not None:
-        raise _BadRequest(f"invalid request body: {problem}", "model")
+    if endpoint.body == "multipart":
+        problem = model_problem(model)
+        if problem is not None:
+            raise _BadRequest(f"invalid request body: {problem}", "model")
     if not isinstance(model, str) or not model:
         if endpoint.api == "Anthropic":
             raise _BadRequest("invalid request body: model field is required", "model")

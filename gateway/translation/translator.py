@@ -76,7 +76,11 @@ class Endpoint:
     body: BodyFormat = "json"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+# The per-request types below are plain (not frozen) slotted dataclasses: a frozen dataclass's
+# __init__ costs several times more, and they are built on every request. Treat them as read-only.
+
+
+@dataclass(slots=True, repr=False)
 class ClientRequest:
     """One parsed client request, shared by all of its attempts (read-only).
 
@@ -98,7 +102,7 @@ class ClientRequest:
         return f"ClientRequest({self.endpoint.path!r}, model={self.model!r}, {len(self.raw)} B)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UpstreamRequest:
     """What a translator sends upstream; the server adds headers and the credential."""
 
@@ -108,7 +112,7 @@ class UpstreamRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ClientBody:
     """A complete response body for the client and what it reports.
 

@@ -263,6 +263,9 @@ def test_azure_openai_chat_embeddings_responses(served: Stack) -> None:
     response = client.responses.create(model="azure-gpt-4o", input="azure responses")
     assert "azure responses" in response.output_text
     assert _last(served)["path"] == f"/openai/responses?api-version={AZURE_VERSION}"
+    counted = client.responses.input_tokens.count(model="azure-gpt-4o", input="count me")
+    assert counted.input_tokens == 2
+    assert _last(served)["path"] == f"/openai/responses/input_tokens?api-version={AZURE_VERSION}"
 
 
 def test_azure_refuses_endpoints_it_does_not_serve(served: Stack) -> None:

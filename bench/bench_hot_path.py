@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ async def _recorded(stream: bool) -> bytes:
     from gateway.simulator import SimulatorConfig, create_simulator_app
 
     app = create_simulator_app(SimulatorConfig(api_key=None))
-    transport = httpx.ASGITransport(app)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
         response = await client.post(
             "/v1/messages",
@@ -121,7 +122,7 @@ async def _measure(requests: int) -> dict[str, float]:
             await asyncio.sleep(3600)
             raise AssertionError("unreachable")
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
 

@@ -41,7 +41,6 @@ from aigw_sdk.models import (
 from gateway.costs import CostProgram, compile_costs
 from gateway.model_lists import ModelEntry, models_bodies
 from gateway.ratelimit import compile_ratelimits
-from gateway.redaction import redact
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -566,6 +565,31 @@ def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> l
     return models
 
 
+def _redact(resource: Resource) -> dict[str, Any]:
+    """The wire form for `/config`: Secret values and credential header values masked."""
+    doc = resource.to_dict()
+    if isinstance(resource, Secret):
+        for key in ("data", "stringData"):
+            if isinstance(doc.get(key), dict):
+                doc[key] = dict.fromkeys(doc[key], "***")
+    else:
+        _mask_credential_headers(doc)
+    return doc
+
+
+def _mask_credential_headers(node: Any) -> None:
+    """Mask `{name, value}` items naming a credential header (e.g. a headerMutation `set`)."""
+    if isinstance(node, dict):
+        name = node.get("name")
+        if isinstance(name, str) and name.lower() in _CREDENTIAL_HEADERS and "value" in node:
+            node["value"] = "***"
+        for child in node.values():
+            _mask_credential_headers(child)
+    elif isinstance(node, list):
+        for child in node:
+            _mask_credential_headers(child)
+
+
 def _to_v1beta1(resources: Iterable[Resource]) -> tuple[list[Resource], list[str]]:
     """Every AI Gateway object in v1beta1 (the SDK's conversion), so one version is compiled."""
     out: list[Resource] = []
@@ -643,7 +667,7 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
         exact_hosts=exact,
         wildcard_hosts=tuple(wildcards),
         listen_port=listen_port,
-        documents=tuple(redact(r, _CREDENTIAL_HEADERS) for r in items),
+        documents=tuple(_redact(r) for r in items),
         generation=generation,
         ratelimits=ratelimits,
         warnings=(*unserved(items), *limit_warnings),

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, TYPE_CHECKING, Any, Literal, Self
 
 import anyio
 import httpx
@@ -24,6 +24,9 @@ from aigw_sdk.bundle import Bundle
 from aigw_sdk.errors import AIGWError
 from aigw_sdk.models import Backend, BackendTLSPolicy, Secret
 from aigw_sdk.validation.issues import ValidationIssue
+
+if TYPE_CHECKING:
+    from gateway.limits import Limits
 
 __all__ = ["GatewayConfigRejected", "LocalGateway"]
 
@@ -54,7 +57,9 @@ class LocalGateway:
     bundle is served unchanged — use :meth:`simulated` for a copy pointed at the simulator.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
     separate Python process. ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters
-    in Redis, shared with every other gateway process using it.
+    in Redis, shared with every other gateway process using it. ``limits`` (a
+    ``gateway.limits.Limits``) bounds connections, request sizes and timeouts; Envoy-like
+    defaults otherwise.
     """
 
     def __init__(
@@ -67,6 +72,7 @@ class LocalGateway:
         mode: Mode = "thread",
         admin_token: str | None = None,
         ratelimit_redis: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         if mode not in ("thread", "subprocess"):
             raise ValueError(f"mode: must be 'thread' or 'subprocess', not {mode!r}")
@@ -79,6 +85,7 @@ class LocalGateway:
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._ratelimit_redis = ratelimit_redis
+        self._limits = limits
         self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
@@ -125,7 +132,10 @@ class LocalGateway:
             config = compile_bundle(bundle if bundle is not None else Bundle())
             self.warnings = list(config.warnings)
             service = GatewayService(
-                config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
+                config,
+                admin_token=self.admin_token,
+                ratelimit_redis=self._ratelimit_redis,
+                limits=self._limits,
             )
             port, admin = loop.start_gateway(service, port=self._port, admin_port=self._admin_port)
         except BaseException:
@@ -142,6 +152,10 @@ class LocalGateway:
         ]  # fmt: skip
         if self._ratelimit_redis:
             args += ["--ratelimit-redis", self._ratelimit_redis]
+        if self._limits is not None:
+            from gateway.limits import limit_options
+
+            args += limit_options(self._limits)
         if self._bundle is not None:
             handle, name = tempfile.mkstemp(prefix="aigw-", suffix=".yaml")
             with os.fdopen(handle, "w") as out:

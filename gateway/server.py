@@ -25,7 +25,7 @@ from gateway.redaction import Redactor, is_credential_header
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
-from gateway.sse import SSEParser
+from gateway.sse import SSEEventTooLarge, SSEParser
 from gateway.translation import (
     AnthropicToOpenAIStream,
     OpenAIToAnthropicStream,
@@ -635,6 +635,8 @@ class DataPlane:
                     await send({"type": "http.response.body", "body": frame, "more_body": True})
         except TimeoutError:
             failure = "upstream stream timed out (streamIdleTimeout or request timeout)"
+        except SSEEventTooLarge as exc:  # an upstream event that never ends: stop buffering it
+            failure = str(exc)
         except aiohttp.ClientError as exc:
             failure = f"upstream stream failed: {type(exc).__name__}"
         tail = [redactor.flush(), *relay.finish(failure)]

@@ -381,8 +381,25 @@ def _parser(prog: str) -> argparse.ArgumentParser:
 
 
 def _say(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `aigw-sdk run | head`: keep serving, say nothing more
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _StdoutLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """The access log on stdout; once its reader goes away the log stops, the gateway goes on."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if isinstance(sys.exc_info()[1], BrokenPipeError):
+            _silence_stdout()
+            return
+        super().handleError(record)
 
 
 def _error(line: str) -> None:
@@ -413,7 +430,7 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
     if args.exit_with_parent:
         exit_with_parent()
     if not args.quiet:
-        handler = logging.StreamHandler(sys.stdout)
+        handler = _StdoutLog(sys.stdout)
         access = logging.getLogger("gateway.access")
         access.addHandler(handler)
         access.setLevel(logging.INFO)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from aigw_sdk import presets
-from tests.cli.support import aigw, offline_env, serving
+from tests.cli.support import AIGW, aigw, free_port, offline_env, serving
 
 SIMULATOR_READY = "Simulator listening on "
 # The three requests of the upstream "Connect Anthropic" guide, byte for byte: no
@@ -261,3 +263,40 @@ def test_runtime_dir_readable_by_others_is_refused(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert f"{shared}: not a directory that only you can read" in proc.stderr
+
+
+def test_run_keeps_serving_when_its_stdout_reader_goes_away(tmp_path: Path) -> None:
+    port = free_port()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    process = subprocess.Popen(
+        [AIGW, "run", "--port", str(port), "--admin-port", "0"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=offline_env(),
+        cwd=tmp_path,
+    )
+    os.close(write_end)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body = _curl(
+                    f"http://127.0.0.1:{port}" + SEED_REQUESTS[0][0], SEED_REQUESTS[0][1]
+                )
+                break
+            except (httpx.ConnectError, subprocess.CalledProcessError):
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert status == 200, body
+        assert (
+            _curl(f"http://127.0.0.1:{port}" + SEED_REQUESTS[1][0], SEED_REQUESTS[1][1])[0] == 200
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.stderr.close()
+    assert "Traceback" not in err and "Logging error" not in err, err

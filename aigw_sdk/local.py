@@ -85,6 +85,8 @@ class LocalGateway:
     or the provider configured from those variables.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
     separate Python process that receives its bundle over a pipe and exits with its parent.
+    ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters in Redis, shared with every
+    other gateway process using it.
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class LocalGateway:
         simulator: bool | None = None,
         mode: Mode = "thread",
         admin_token: str | None = None,
+        ratelimit_redis: str | None = None,
     ) -> None:
         if mode not in ("thread", "subprocess"):
             raise ValueError(f"mode: must be 'thread' or 'subprocess', not {mode!r}")
@@ -105,6 +108,8 @@ class LocalGateway:
         self._simulator = simulator if simulator is not None else not provider_key_set()
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
+        self._ratelimit_redis = ratelimit_redis
+        self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
         self._process: subprocess.Popen[str] | None = None
@@ -148,7 +153,10 @@ class LocalGateway:
             elif bundle is None:
                 bundle = autoconfig(os.environ).bundle
             config = compile_bundle(bundle if bundle is not None else Bundle())
-            service = GatewayService(config, admin_token=self.admin_token)
+            self.warnings = list(config.warnings)
+            service = GatewayService(
+                config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
+            )
             port, admin = loop.start_gateway(service, port=self._port, admin_port=self._admin_port)
         except BaseException:
             loop.stop()
@@ -168,6 +176,8 @@ class LocalGateway:
         if self._simulator:
             args.append("--simulator")
         env = dict(os.environ, AIGW_ADMIN_TOKEN=self.admin_token)
+        if self._ratelimit_redis:  # a URL may hold a password: not on the command line either
+            env["AIGW_RATELIMIT_REDIS"] = self._ratelimit_redis
         if self._simulator:
             self._simulator_key = secrets.token_urlsafe(16)
             env["AIGW_SIMULATOR_API_KEY"] = self._simulator_key
@@ -295,6 +305,14 @@ class LocalGateway:
             response = client.get("/metrics")
         response.raise_for_status()
         return response.text
+
+    def ratelimits(self) -> dict[str, Any]:
+        """Every rate limit and quota bucket with its counters in the current window."""
+        with self._admin() as client:
+            response = client.get("/ratelimits")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
 
     def simulated(self, bundle: Bundle) -> Bundle:
         """A copy of `bundle` whose Backends point at this gateway's simulator (its API key)."""

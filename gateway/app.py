@@ -45,8 +45,11 @@ from gateway.autoconfig import (
     simulator_bundle,
 )
 from gateway.config import ConfigError, RuntimeConfig, compile_config
+from gateway.guard import RequestGuard
+from gateway.limits import Limits, add_limit_options, limits_from_args
 from gateway.metrics import GenAIMetrics
-from gateway.server import DEFAULT_BODY_LIMIT, DataPlane
+from gateway.ratelimit import Limiter, RedisCounters
+from gateway.server import DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
 from gateway.upstream import UpstreamClient
@@ -87,12 +90,18 @@ class GatewayService:
         config: RuntimeConfig,
         *,
         admin_token: str | None = None,
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        body_limit: int | None = None,
+        limits: Limits | None = None,
+        ratelimit_redis: str | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
+        self.limits = (limits or Limits()).with_body_limit(body_limit)
         self.metrics = GenAIMetrics()
         self.client = UpstreamClient()
-        self.plane = DataPlane(config, self.client, self.metrics, body_limit=body_limit)
+        limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
+        self.plane = DataPlane(
+            config, self.client, self.metrics, limits=self.limits, limiter=limiter
+        )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
     def __repr__(self) -> str:
@@ -120,20 +129,26 @@ class GatewayService:
 
         try:
             async with anyio.create_task_group() as tg:
-                tg.start_soon(_serve_app, self.plane, host, port, mark("data"))
-                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"), "admin")
+                guarded = RequestGuard(self.plane, self.limits.max_requests)
+                tg.start_soon(_serve_app, guarded, host, port, mark("data"), self.limits)
+                tg.start_soon(
+                    _serve_app, self.admin, host, admin_port, mark("admin"), self.limits, "admin"
+                )
                 await ready.wait()
                 task_status.started((ports["data"], ports["admin"]))
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await self.plane.limiter.aclose()
 
 
 class ListenError(OSError):
     """A listener could not be opened; the message names what, the address and why."""
 
 
-async def _serve_app(app: Any, host: str, port: int, ready: Any, what: str = "data plane") -> None:
+async def _serve_app(
+    app: Any, host: str, port: int, ready: Any, limits: Limits | None, what: str = "data plane"
+) -> None:
     started = False
 
     def mark(bound: int) -> None:
@@ -142,7 +157,7 @@ async def _serve_app(app: Any, host: str, port: int, ready: Any, what: str = "da
         ready(bound)
 
     try:
-        await serve(app, host=host, port=port, ready=mark)
+        await serve(app, host=host, port=port, ready=mark, limits=limits)
     except OSError as exc:
         if started:
             raise
@@ -166,7 +181,7 @@ async def serve_simulator(
 ) -> None:
     """Serve the simulator until cancelled; report its port once it accepts connections."""
     app = create_simulator_app(SimulatorConfig(api_key=api_key))
-    await _serve_app(app, host, port, task_status.started, "simulator")
+    await _serve_app(app, host, port, task_status.started, None, "simulator")
 
 
 class BackgroundLoop:
@@ -372,10 +387,15 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="also run the simulator and point every Backend of FILE at it (offline answers); "
         "without FILE, serve the simulator even when an API key is set",
     )
-    parser.add_argument(
-        "--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body limit, bytes"
-    )
+    add_limit_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--ratelimit-redis",
+        metavar="URL",
+        default=None,
+        help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
+        "process using it (default: $AIGW_RATELIMIT_REDIS, else in memory)",
+    )
     parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -420,8 +440,9 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
     """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--simulator]`; the exit code."""
     args = _parser(prog).parse_intermixed_args(argv)
     try:
+        limits = limits_from_args(args)
         plan = _plan(args, os.environ)
-    except (UsageError, AutoconfigError) as exc:
+    except (UsageError, AutoconfigError, ValueError) as exc:
         _error(str(exc))
         return 2
     except (BundleLoadError, OSError) as exc:
@@ -435,7 +456,7 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
         access.addHandler(handler)
         access.setLevel(logging.INFO)
     try:
-        return anyio.run(_run, args, plan, backend_options={"use_uvloop": _UVLOOP})
+        return anyio.run(_run, args, plan, limits, backend_options={"use_uvloop": _UVLOOP})
     except KeyboardInterrupt:
         return 0
     except OSError as exc:
@@ -482,7 +503,7 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str]) -> _Plan:
     return _Plan(auto.bundle, auto.simulator_key, token, simulate_files=False)
 
 
-async def _run(args: argparse.Namespace, plan: _Plan) -> int:
+async def _run(args: argparse.Namespace, plan: _Plan, limits: Limits) -> int:
     bundle = plan.bundle
     token_file: Path | None = None
     async with anyio.create_task_group() as tg:
@@ -510,7 +531,14 @@ async def _run(args: argparse.Namespace, plan: _Plan) -> int:
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
-        service = GatewayService(config, admin_token=plan.admin_token, body_limit=args.body_limit)
+        for warning in config.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        service = GatewayService(
+            config,
+            admin_token=plan.admin_token,
+            limits=limits,
+            ratelimit_redis=args.ratelimit_redis or os.environ.get("AIGW_RATELIMIT_REDIS"),
+        )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         try:
             if plan.admin_token is None:

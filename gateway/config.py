@@ -317,8 +317,9 @@ class _Compiler:
         except ValueError as exc:
             self.problems.append(f"{_ident(secret)}: {exc}")
             return None
-        if not value:
-            self.problems.append(f"{_ident(secret)}: key apiKey is missing or empty")
+        if value is None:
+            # An empty key is accepted, as upstream does (e.g. `aigw run` in front of Ollama).
+            self.problems.append(f"{_ident(secret)}: key apiKey is missing")
             return None
         return Credential(header, SecretStr(prefix + value.strip()))
 

@@ -177,9 +177,9 @@ class _Compiler:
                 refs.append(r.spec.target_ref)
             for ref in refs:
                 if ref.kind == "HTTPRoute":
-                    self.traffic[(_ns(r), ref.name)] = r
+                    self.traffic.setdefault((_ns(r), ref.name), r)  # the first one wins
                 elif ref.kind == "Gateway":
-                    self.gateway_traffic[(_ns(r), ref.name)] = r
+                    self.gateway_traffic.setdefault((_ns(r), ref.name), r)
 
     def _index_security(self, r: BackendSecurityPolicy | BackendSecurityPolicyV1alpha1) -> None:
         spec = r.spec

@@ -265,9 +265,7 @@ class _Checker:
         if rate_limit is None or rate_limit.global_ is None or not self.cost_keys:
             return
         namespace = namespace_of(policy)
-        routes = [
-            (namespace, t.name) for _, t in _traffic_targets(policy) if t.kind == "HTTPRoute"
-        ]
+        routes = [(namespace, t.name) for _, t in _traffic_targets(policy) if t.kind == "HTTPRoute"]
         if any(t.kind == "Gateway" for _, t in _traffic_targets(policy)):
             routes = list(self.cost_keys)
         keys = set().union(*(self.cost_keys.get(route, set()) for route in routes))

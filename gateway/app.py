@@ -29,8 +29,11 @@ from aigw_sdk.bundle import Bundle, load_yaml
 from aigw_sdk.errors import BundleLoadError
 from gateway.admin import AdminApp
 from gateway.config import ConfigError, RuntimeConfig, compile_config
+from gateway.guard import RequestGuard
+from gateway.limits import Limits, add_limit_options, limits_from_args
 from gateway.metrics import GenAIMetrics
-from gateway.server import DEFAULT_BODY_LIMIT, DataPlane
+from gateway.ratelimit import Limiter, RedisCounters
+from gateway.server import DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
 from gateway.upstream import UpstreamClient
@@ -72,12 +75,18 @@ class GatewayService:
         config: RuntimeConfig,
         *,
         admin_token: str | None = None,
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        body_limit: int | None = None,
+        limits: Limits | None = None,
+        ratelimit_redis: str | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
+        self.limits = (limits or Limits()).with_body_limit(body_limit)
         self.metrics = GenAIMetrics()
         self.client = UpstreamClient()
-        self.plane = DataPlane(config, self.client, self.metrics, body_limit=body_limit)
+        limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
+        self.plane = DataPlane(
+            config, self.client, self.metrics, limits=self.limits, limiter=limiter
+        )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
     def __repr__(self) -> str:
@@ -105,17 +114,19 @@ class GatewayService:
 
         try:
             async with anyio.create_task_group() as tg:
-                tg.start_soon(_serve_app, self.plane, host, port, mark("data"))
-                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"))
+                guarded = RequestGuard(self.plane, self.limits.max_requests)
+                tg.start_soon(_serve_app, guarded, host, port, mark("data"), self.limits)
+                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"), self.limits)
                 await ready.wait()
                 task_status.started((ports["data"], ports["admin"]))
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await self.plane.limiter.aclose()
 
 
-async def _serve_app(app: Any, host: str, port: int, ready: Any) -> None:
-    await serve(app, host=host, port=port, ready=ready)
+async def _serve_app(app: Any, host: str, port: int, ready: Any, limits: Limits) -> None:
+    await serve(app, host=host, port=port, ready=ready, limits=limits)
 
 
 async def serve_simulator(
@@ -294,8 +305,15 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--simulator", action="store_true", help="also run the simulator (printed at start-up)"
     )
-    parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="bytes")
+    add_limit_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--ratelimit-redis",
+        metavar="URL",
+        default=None,
+        help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
+        "process using it (default: in memory)",
+    )
     return parser
 
 
@@ -306,7 +324,12 @@ def _say(line: str) -> None:
 
 def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -> int:
     """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--admin-token T]`; the exit code."""
-    args = _parser(prog).parse_args(argv)
+    args = _parser(prog).parse_intermixed_args(argv)
+    try:
+        limits = limits_from_args(args)
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     bundle: Bundle | None = None
     simulator_key: str | None = None
     if args.files:
@@ -327,7 +350,9 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
         access.addHandler(handler)
         access.setLevel(logging.INFO)
     try:
-        return anyio.run(_run, args, bundle, simulator_key, backend_options={"use_uvloop": _UVLOOP})
+        return anyio.run(
+            _run, args, bundle, simulator_key, limits, backend_options={"use_uvloop": _UVLOOP}
+        )
     except KeyboardInterrupt:
         return 0
     except OSError as exc:  # e.g. the port is taken
@@ -341,7 +366,9 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
         return 1
 
 
-async def _run(args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None) -> int:
+async def _run(
+    args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None, limits: Limits
+) -> int:
     async with anyio.create_task_group() as tg:
         if simulator_key is not None:
             sim_port = await tg.start(_simulator_task, simulator_key, args.host, 0)
@@ -361,7 +388,14 @@ async def _run(args: argparse.Namespace, bundle: Bundle | None, simulator_key: s
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
-        service = GatewayService(config, admin_token=args.admin_token, body_limit=args.body_limit)
+        for warning in config.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        service = GatewayService(
+            config,
+            admin_token=args.admin_token,
+            limits=limits,
+            ratelimit_redis=args.ratelimit_redis,
+        )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         _say(
             f"Envoy AI Gateway (aigw-sdk) listening on http://{args.host}:{bound} "

@@ -1,18 +1,22 @@
 """Benchmark: the chat widget's render cost for a ~2,000-token streamed answer, in one run.
 
     .venv/bin/python bench/bench_widgets.py [--words 1320] [--runs 3] [--throttle 0.05]
+                                            [--chunk-delay-ms 10]
 
 Opens notebook 1 in JupyterLab in Debian's chromium (as tests/notebooks/test_browser.py does),
 then per run: the baseline, the same request streamed by the plain client in the kernel (no
 widget), and the widget: Enter pressed in the browser until the finished answer (with its
 badge) is in the page. Prints the times, their ratio, the kernel→browser comm messages per
 answer (all of them: deltas, trait updates) against the stream's SSE events, and the longest
-main-thread task the browser saw while rendering.
+main-thread task the browser saw while rendering. ``--chunk-delay-ms`` paces the simulator's
+events (0: as fast as it can, which hides the per-delta cost; 10: ~4.5 s for 2,000 tokens, so
+about 90 deltas at the default throttle).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import statistics
 import sys
@@ -43,7 +47,7 @@ chat.max_tokens = 8000
 """
 
 BASELINE = """
-_headers = {{"x-sim-reply-words": "{words}"}}
+_headers = {headers}
 _t = _time.perf_counter()
 _s = client.messages(model="claude-sonnet-4-5", max_tokens=8000, stream=True,
                      messages=[{{"role": "user", "content": "benchmark"}}], extra_headers=_headers)
@@ -84,6 +88,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1320, help="simulator filler words")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--throttle", type=float, default=0.05, help="seconds between deltas")
+    parser.add_argument("--chunk-delay-ms", type=int, default=10, help="simulator pacing")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit("needs Debian's chromium at /usr/bin/chromium")
@@ -99,13 +104,16 @@ def main() -> None:
         open_notebook(page, lab, "01-connect-anthropic.ipynb")
         page.wait_for_selector(".aigw-chat .aigw-chat-badge", timeout=120_000)
         run_in_kernel(page, "import json\n" + SETUP.format(throttle=args.throttle))
+        headers = {"x-sim-reply-words": str(args.words)}
+        if args.chunk_delay_ms:
+            headers["x-sim-chunk-delay-ms"] = str(args.chunk_delay_ms)
         rows = []
         for _ in range(args.runs):
-            raw = run_in_kernel(page, BASELINE.format(words=args.words)) or "{}"
-            baseline = json.loads(json.loads(raw))
+            raw = run_in_kernel(page, BASELINE.format(headers=headers)) or "'{}'"
+            baseline = json.loads(ast.literal_eval(raw))
             run_in_kernel(
                 page,
-                f'chat.extra_headers = {{"x-sim-reply-words": "{args.words}"}}\n'
+                f"chat.extra_headers = {headers}\n"
                 "_comm_messages[0] = 0\n_sent_before = chat.messages_sent",
             )
             widget = page.evaluate(WATCH)
@@ -114,7 +122,7 @@ def main() -> None:
                 "json.dumps([_comm_messages[0], chat.messages_sent - _sent_before,"
                 " chat.turns[-1]['badge']['output_tokens']])",
             )
-            messages, deltas, tokens = json.loads(json.loads(counts or '"[0,0,0]"'))
+            messages, deltas, tokens = json.loads(ast.literal_eval(counts or "'[0, 0, 0]'"))
             rows.append((baseline, widget, messages, deltas, tokens))
         browser.close()
 

@@ -25,6 +25,7 @@ __all__ = [
     "add_limit_options",
     "default_max_connections",
     "json_depth_exceeds",
+    "limit_options",
     "limits_from_args",
 ]
 
@@ -129,6 +130,17 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     if body_limit is not None and "body_budget" in given:
         return Limits(body_limit=body_limit, **given)
     return Limits(**given).with_body_limit(body_limit)
+
+
+def limit_options(limits: Limits) -> list[str]:
+    """The command-line options giving `limits` (only those that differ from the defaults)."""
+    defaults = Limits()
+    options: list[str] = []
+    for spec in dataclasses.fields(Limits):
+        value = getattr(limits, spec.name)
+        if value != getattr(defaults, spec.name):
+            options += ["--" + spec.name.replace("_", "-"), str(value)]
+    return options
 
 
 def json_depth_exceeds(value: object, limit: int) -> bool:

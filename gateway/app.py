@@ -67,6 +67,7 @@ __all__ = [
     "lenient_bundle",
     "main",
     "run_main",
+    "serve_listener",
     "serve_simulator",
     "simulator_api_key",
     "simulator_bundle",
@@ -130,9 +131,15 @@ class GatewayService:
         try:
             async with anyio.create_task_group() as tg:
                 guarded = RequestGuard(self.plane, self.limits.max_requests)
-                tg.start_soon(_serve_app, guarded, host, port, mark("data"), self.limits)
+                tg.start_soon(serve_listener, guarded, host, port, mark("data"), self.limits)
                 tg.start_soon(
-                    _serve_app, self.admin, host, admin_port, mark("admin"), self.limits, "admin"
+                    serve_listener,
+                    self.admin,
+                    host,
+                    admin_port,
+                    mark("admin"),
+                    self.limits,
+                    "admin",
                 )
                 await ready.wait()
                 task_status.started((ports["data"], ports["admin"]))
@@ -146,9 +153,10 @@ class ListenError(OSError):
     """A listener could not be opened; the message names what, the address and why."""
 
 
-async def _serve_app(
+async def serve_listener(
     app: Any, host: str, port: int, ready: Any, limits: Limits | None, what: str = "data plane"
 ) -> None:
+    """`serve`, but a listener that cannot open raises `ListenError` naming `what` and where."""
     started = False
 
     def mark(bound: int) -> None:
@@ -181,7 +189,7 @@ async def serve_simulator(
 ) -> None:
     """Serve the simulator until cancelled; report its port once it accepts connections."""
     app = create_simulator_app(SimulatorConfig(api_key=api_key))
-    await _serve_app(app, host, port, task_status.started, None, "simulator")
+    await serve_listener(app, host, port, task_status.started, None, "simulator")
 
 
 class BackgroundLoop:
@@ -358,8 +366,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Run the local Envoy AI Gateway (aigw-sdk) data plane. Without FILE it "
-        "configures itself like `aigw run` from OPENAI_API_KEY, AZURE_OPENAI_API_KEY or "
-        "ANTHROPIC_API_KEY (in that order), and with none of them serves the built-in simulator.",
+        "configures itself like `aigw run` from AZURE_OPENAI_API_KEY, else OPENAI_API_KEY, else "
+        "ANTHROPIC_API_KEY, and with none of them serves the built-in simulator.",
     )
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="multi-document YAML bundles or directories"

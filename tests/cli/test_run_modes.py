@@ -300,3 +300,15 @@ def test_run_keeps_serving_when_its_stdout_reader_goes_away(tmp_path: Path) -> N
     err = process.stderr.read()
     process.stderr.close()
     assert "Traceback" not in err and "Logging error" not in err, err
+
+
+def test_the_simulator_names_a_taken_address() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = aigw("simulator", "--port", str(port))
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port} (simulator): address already in use\n"
+    )

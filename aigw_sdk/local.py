@@ -140,8 +140,6 @@ class LocalGateway:
             sys.executable, "-m", "gateway",
             "--port", str(self._port), "--admin-port", str(self._admin_port), "--quiet",
         ]  # fmt: skip
-        if self._ratelimit_redis:
-            args += ["--ratelimit-redis", self._ratelimit_redis]
         if self._bundle is not None:
             handle, name = tempfile.mkstemp(prefix="aigw-", suffix=".yaml")
             with os.fdopen(handle, "w") as out:
@@ -151,6 +149,8 @@ class LocalGateway:
             if self._simulator:
                 args.append("--simulator")
         env = dict(os.environ, AIGW_ADMIN_TOKEN=self.admin_token)
+        if self._ratelimit_redis:  # in the environment: the URL may hold a password
+            env["AIGW_RATELIMIT_REDIS"] = self._ratelimit_redis
         if self._simulator:
             self._simulator_key = secrets.token_urlsafe(16)
             env["AIGW_SIMULATOR_API_KEY"] = self._simulator_key

@@ -400,7 +400,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--ratelimit-redis",
         metavar="URL",
-        default=None,
+        default=os.environ.get("AIGW_RATELIMIT_REDIS"),
         help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
         "process using it (default: $AIGW_RATELIMIT_REDIS, else in memory)",
     )

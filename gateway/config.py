@@ -178,9 +178,9 @@ class _Compiler:
                 refs.append(r.spec.target_ref)
             for ref in refs:
                 if ref.kind == "HTTPRoute":
-                    self.traffic[(_ns(r), ref.name)] = r
+                    self.traffic.setdefault((_ns(r), ref.name), r)  # the first one wins
                 elif ref.kind == "Gateway":
-                    self.gateway_traffic[(_ns(r), ref.name)] = r
+                    self.gateway_traffic.setdefault((_ns(r), ref.name), r)
 
     def _index_security(self, r: BackendSecurityPolicy | BackendSecurityPolicyV1alpha1) -> None:
         spec = r.spec
@@ -318,8 +318,9 @@ class _Compiler:
         except ValueError as exc:
             self.problems.append(f"{_ident(secret)}: {exc}")
             return None
-        if not value:
-            self.problems.append(f"{_ident(secret)}: key apiKey is missing or empty")
+        if value is None:
+            # An empty key is accepted, as upstream does (e.g. `aigw run` in front of Ollama).
+            self.problems.append(f"{_ident(secret)}: key apiKey is missing")
             return None
         return Credential(header, SecretStr(prefix + value.strip()))
 

@@ -16,6 +16,8 @@ from typing import Any, Final
 
 import anyio
 
+from aigw_sdk.durations import duration_arg
+
 __all__ = [
     "DEFAULT_BODY_LIMIT",
     "BodyBudget",
@@ -98,7 +100,7 @@ class Limits:
         return dataclasses.replace(self, body_limit=body_limit, body_budget=budget)
 
 
-_UNITS: Final = {int: "N", float: "SECONDS"}
+_UNITS: Final = {int: "N", float: "DURATION"}
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -110,10 +112,10 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         kind = type(default)
         group.add_argument(
             "--" + spec.name.replace("_", "-"),
-            type=kind,
+            type=duration_arg if kind is float else kind,  # 90, 90s, 3m, 500ms
             default=None,
             metavar=_UNITS[kind],
-            help=f"default {default}",
+            help=f"default {default}" + ("s" if kind is float else ""),
         )
 
 

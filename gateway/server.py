@@ -38,6 +38,7 @@ from gateway.translation import (
     openai_to_anthropic_response,
 )
 from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
+from gateway.translation.openai_to_anthropic.request import ANTHROPIC_VERSION
 from gateway.translation.usage import TokenUsage
 from gateway.upstream import (
     OpenResponse,
@@ -231,6 +232,10 @@ class _Exchange:
         self.backend_schema = target.schema
         upstream_model = ref.model_name_override or model
         headers = dict(base_headers)
+        if target.schema == "Anthropic":
+            # Deliberate divergence from Envoy AI Gateway, which forwards requests without it:
+            # Anthropic requires this header and upstream's own guide's curl commands omit it.
+            headers.setdefault("anthropic-version", ANTHROPIC_VERSION)
         for name in ref.header_mutation.remove:
             headers.pop(name, None)
         headers.update(ref.header_mutation.set)

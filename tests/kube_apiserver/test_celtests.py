@@ -18,11 +18,17 @@ from tests.support.upstream import CelCase, celtest_cases, upstream_params
 
 from .server import KubeAPIServer
 
-SUITES = ("TestAIGatewayRoutes", "TestAIServiceBackends", "TestBackendSecurityPolicies")
+SUITES = (
+    "TestAIGatewayRoutes",
+    "TestAIServiceBackends",
+    "TestBackendSecurityPolicies",
+    "TestMCPRoutes",
+)
 PLURALS = {
     "AIGatewayRoute": "aigatewayroutes",
     "AIServiceBackend": "aiservicebackends",
     "BackendSecurityPolicy": "backendsecuritypolicies",
+    "MCPRoute": "mcproutes",
 }
 
 

@@ -164,9 +164,17 @@ class AWSSigner:
     async def authorize(
         self, base_url: str, path: str, headers: dict[str, str], body: bytes
     ) -> str:
-        """Sign a POST of `body` to `base_url + path` (headers updated); the path is unchanged."""
-        headers.update(await self.sign("POST", base_url + path, body))
-        return path
+        """Sign a POST of `body` to `base_url + path` (headers updated).
+
+        The path is returned in the form the HTTP client sends it (yarl's normalisation, e.g.
+        `%3A` -> `:`), and that form is what gets signed: AWS verifies the bytes it receives.
+        """
+        from yarl import URL
+
+        url = URL(base_url + path)
+        sent = url.raw_path_qs
+        headers.update(await self.sign("POST", str(url), body))
+        return sent
 
     async def sign(self, method: str, url: str, body: bytes) -> list[tuple[str, str]]:
         """The `authorization`, `x-amz-date` (and `x-amz-security-token`) headers to send."""

@@ -16,6 +16,8 @@ from typing import Any, Final
 
 import anyio
 
+from aigw_sdk.durations import duration_arg
+
 __all__ = [
     "DEFAULT_BODY_LIMIT",
     "BodyBudget",
@@ -23,6 +25,7 @@ __all__ = [
     "add_limit_options",
     "default_max_connections",
     "json_depth_exceeds",
+    "limit_options",
     "limits_from_args",
 ]
 
@@ -97,7 +100,7 @@ class Limits:
         return dataclasses.replace(self, body_limit=body_limit, body_budget=budget)
 
 
-_UNITS: Final = {int: "N", float: "SECONDS"}
+_UNITS: Final = {int: "N", float: "DURATION"}
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -109,10 +112,10 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         kind = type(default)
         group.add_argument(
             "--" + spec.name.replace("_", "-"),
-            type=kind,
+            type=duration_arg if kind is float else kind,  # 90, 90s, 3m, 500ms
             default=None,
             metavar=_UNITS[kind],
-            help=f"default {default}",
+            help=f"default {default}" + ("s" if kind is float else ""),
         )
 
 
@@ -127,6 +130,17 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     if body_limit is not None and "body_budget" in given:
         return Limits(body_limit=body_limit, **given)
     return Limits(**given).with_body_limit(body_limit)
+
+
+def limit_options(limits: Limits) -> list[str]:
+    """The command-line options giving `limits` (only those that differ from the defaults)."""
+    defaults = Limits()
+    options: list[str] = []
+    for spec in dataclasses.fields(Limits):
+        value = getattr(limits, spec.name)
+        if value != getattr(defaults, spec.name):
+            options += ["--" + spec.name.replace("_", "-"), str(value)]
+    return options
 
 
 def json_depth_exceeds(value: object, limit: int) -> bool:

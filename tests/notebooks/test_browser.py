@@ -26,6 +26,19 @@ from tests.notebooks.lab import (
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
+TRAFFIC = """
+import threading, time
+def _traffic():
+    for n in range(30):
+        model = "claude-unknown" if n % 7 == 3 else "claude-sonnet-4-5"
+        try:
+            question = [{"role": "user", "content": "q"}]
+            client.messages(model=model, max_tokens=40 + n, messages=question)
+        except Exception:
+            pass
+        time.sleep(0.3)
+threading.Thread(target=_traffic, daemon=True).start()
+"""
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -130,16 +143,16 @@ def test_chat_and_status_board_in_a_real_browser(lab: Lab, page: Any) -> None:
         timeout=30_000,
     )
     expect(board.locator(".aigw-status-updated")).to_contain_text("live")
-    run_in_kernel(
-        page,
-        "for q in ['a', 'b', 'c']:\n"
-        "    client.messages(model='claude-sonnet-4-5', max_tokens=50,"
-        " messages=[{'role': 'user', 'content': q}])",
+    # traffic for a few intervals, with some errors (a model without a route)
+    run_in_kernel(page, TRAFFIC)
+    page.wait_for_function(
+        f"() => +document.querySelector('.aigw-status .aigw-charts').dataset.points >= {first + 5}",
+        timeout=60_000,
     )
     # (a flat line has no height, so "attached" rather than "visible")
-    tokens_out = board.locator(".aigw-chart-tokens [data-series='claude-sonnet-4-5 out']")
+    tokens_out = board.locator(".aigw-chart-tokens path[data-series='claude-sonnet-4-5 out']")
     expect(tokens_out).to_be_attached(timeout=30_000)
-    expect(board.locator(".aigw-chart-latency [data-series='p95']")).to_be_attached()
+    expect(board.locator(".aigw-chart-latency path[data-series='p95']")).to_be_attached()
     expect(board.locator(".aigw-status-routes")).to_contain_text("claude-sonnet-4-5")
     board.locator(".aigw-status-pause").click()
     expect(board.locator(".aigw-status-updated")).to_contain_text("paused")

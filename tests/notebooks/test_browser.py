@@ -213,3 +213,30 @@ def test_bundle_editor_marks_the_broken_line_in_a_real_browser(lab: Lab, page: A
     expect(editor.locator(".aigw-editor-status")).to_contain_text("applied", timeout=15_000)
     models = run_in_kernel(page, "[m.id for m in client.list_models()]")
     assert models == "['claude-sonnet-4-5', 'claude-haiku-4-5']"
+
+
+def test_chat_in_notebook_7(tmp_path: Path) -> None:
+    """The same widget in Notebook 7's own front end: it renders, Enter sends, Markdown shows."""
+    pytest.importorskip("notebook", reason="Notebook 7 is in the dev extra")
+    from playwright.sync_api import expect, sync_playwright
+
+    with (
+        jupyter_lab(tmp_path, ["01-connect-anthropic.ipynb"], app="notebook") as lab,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            open_notebook(page, lab, "01-connect-anthropic.ipynb")
+            chat = page.locator(".aigw-chat").first
+            expect(chat).to_be_visible(timeout=90_000)
+            chat.scroll_into_view_if_needed()
+            box = chat.locator(".aigw-chat-input")
+            box.type("Hello from **Notebook 7**")
+            box.press("Enter")
+            answer = chat.locator(".aigw-turn-assistant").last
+            expect(answer.locator("strong")).to_have_text("Notebook 7", timeout=30_000)
+            expect(answer.locator(".aigw-chat-badge")).to_contain_text("TTFT")
+            expect(page.locator(".aigw-status .aigw-chart-traffic svg").first).to_be_attached()
+        finally:
+            browser.close()

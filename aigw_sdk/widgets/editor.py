@@ -78,7 +78,7 @@ class BundleEditor(anywidget.AnyWidget):
         self._secrets: dict[SecretKey, str] = {}
         self.targets = {"gateway": gateway is not None, "cluster": cluster is not None}
         self.presets = list(PRESETS)
-        self.observe(lambda _change: self.validate(), names="source")
+        self.observe(lambda _change: self._edited(), names="source")
         self.on_msg(self._on_front_end)
         self.load(bundle if bundle is not None else "")
 
@@ -192,6 +192,11 @@ class BundleEditor(anywidget.AnyWidget):
         except (AIGWError, ValueError) as exc:
             self.pending = ""
             self._say("bad", str(exc))
+
+    def _edited(self) -> None:
+        """The text changed: a diff shown before no longer describes it."""
+        self.diff, self.pending, self.status = "", "", {}
+        self.validate()
 
     def _cancel(self) -> None:
         self.diff, self.pending = "", ""

@@ -1,5 +1,5 @@
-"""JupyterLab on loopback driven by Playwright with Debian's chromium (never a downloaded
-browser); shared by tests/notebooks/test_browser.py and bench/widget_render.py."""
+"""JupyterLab (or Notebook 7) on loopback, driven by Playwright with Debian's chromium (never a
+downloaded browser); shared by tests/notebooks/test_browser.py and bench/bench_widgets.py."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ FLAGS = [
 class Lab:
     url: str
     token: str
+    app: str = "jupyterlab"
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        path = "lab/tree" if self.app == "jupyterlab" else "notebooks"
+        return f"{self.url}/{path}/{name}?token={self.token}"
 
 
 def _free_port() -> int:
@@ -49,9 +51,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def jupyter_lab(tmp_path: Path, notebooks: list[str]) -> Iterator[Lab]:
-    """JupyterLab serving copies of ``notebooks`` (run from a copy of notebooks/, so relative
-    paths behave), with private config/runtime directories; stopped on exit."""
+def jupyter_lab(tmp_path: Path, notebooks: list[str], app: str = "jupyterlab") -> Iterator[Lab]:
+    """JupyterLab (``app="notebook"``: Notebook 7) serving copies of ``notebooks``, with
+    private config/runtime directories; stopped on exit."""
     work = tmp_path / "work"
     work.mkdir()
     for name in notebooks:
@@ -70,12 +72,16 @@ def jupyter_lab(tmp_path: Path, notebooks: list[str]) -> Iterator[Lab]:
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTER_DATA_DIR": str(tmp_path / "data"),
     }
+    options = (
+        ["--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={tmp_path / 'ws'}"]
+        if app == "jupyterlab"
+        else ["--JupyterNotebookApp.expose_app_in_browser=True"]
+    )
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            sys.executable, "-m", app, "--no-browser", "--allow-root",
             "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+            f"--ServerApp.root_dir={work}", *options,
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -84,7 +90,7 @@ def jupyter_lab(tmp_path: Path, notebooks: list[str]) -> Iterator[Lab]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, token, process)
-        yield Lab(url, token)
+        yield Lab(url, token, app)
     finally:
         _shutdown_kernels(url, token)
         process.terminate()
@@ -99,7 +105,7 @@ def _wait_ready(url: str, token: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {process.returncode}")
+            raise RuntimeError(f"jupyter exited with {process.returncode}")
         try:
             status = httpx.get(f"{url}/api/status", params={"token": token}, timeout=2)
             if status.status_code == 200:
@@ -107,7 +113,7 @@ def _wait_ready(url: str, token: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("jupyter lab did not start within 60 s")
+    raise RuntimeError("jupyter did not start within 60 s")
 
 
 def _shutdown_kernels(url: str, token: str) -> None:

@@ -26,6 +26,19 @@ from tests.notebooks.lab import (
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
+TRAFFIC = """
+import threading, time
+def _traffic():
+    for n in range(30):
+        model = "claude-unknown" if n % 7 == 3 else "claude-sonnet-4-5"
+        try:
+            question = [{"role": "user", "content": "q"}]
+            client.messages(model=model, max_tokens=40 + n, messages=question)
+        except Exception:
+            pass
+        time.sleep(0.3)
+threading.Thread(target=_traffic, daemon=True).start()
+"""
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -130,16 +143,16 @@ def test_chat_and_status_board_in_a_real_browser(lab: Lab, page: Any) -> None:
         timeout=30_000,
     )
     expect(board.locator(".aigw-status-updated")).to_contain_text("live")
-    run_in_kernel(
-        page,
-        "for q in ['a', 'b', 'c']:\n"
-        "    client.messages(model='claude-sonnet-4-5', max_tokens=50,"
-        " messages=[{'role': 'user', 'content': q}])",
+    # traffic for a few intervals, with some errors (a model without a route)
+    run_in_kernel(page, TRAFFIC)
+    page.wait_for_function(
+        f"() => +document.querySelector('.aigw-status .aigw-charts').dataset.points >= {first + 5}",
+        timeout=60_000,
     )
     # (a flat line has no height, so "attached" rather than "visible")
-    tokens_out = board.locator(".aigw-chart-tokens [data-series='claude-sonnet-4-5 out']")
+    tokens_out = board.locator(".aigw-chart-tokens path[data-series='claude-sonnet-4-5 out']")
     expect(tokens_out).to_be_attached(timeout=30_000)
-    expect(board.locator(".aigw-chart-latency [data-series='p95']")).to_be_attached()
+    expect(board.locator(".aigw-chart-latency path[data-series='p95']")).to_be_attached()
     expect(board.locator(".aigw-status-routes")).to_contain_text("claude-sonnet-4-5")
     board.locator(".aigw-status-pause").click()
     expect(board.locator(".aigw-status-updated")).to_contain_text("paused")
@@ -200,3 +213,30 @@ def test_bundle_editor_marks_the_broken_line_in_a_real_browser(lab: Lab, page: A
     expect(editor.locator(".aigw-editor-status")).to_contain_text("applied", timeout=15_000)
     models = run_in_kernel(page, "[m.id for m in client.list_models()]")
     assert models == "['claude-sonnet-4-5', 'claude-haiku-4-5']"
+
+
+def test_chat_in_notebook_7(tmp_path: Path) -> None:
+    """The same widget in Notebook 7's own front end: it renders, Enter sends, Markdown shows."""
+    pytest.importorskip("notebook", reason="Notebook 7 is in the dev extra")
+    from playwright.sync_api import expect, sync_playwright
+
+    with (
+        jupyter_lab(tmp_path, ["01-connect-anthropic.ipynb"], app="notebook") as lab,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            open_notebook(page, lab, "01-connect-anthropic.ipynb")
+            chat = page.locator(".aigw-chat").first
+            expect(chat).to_be_visible(timeout=90_000)
+            chat.scroll_into_view_if_needed()
+            box = chat.locator(".aigw-chat-input")
+            box.type("Hello from **Notebook 7**")
+            box.press("Enter")
+            answer = chat.locator(".aigw-turn-assistant").last
+            expect(answer.locator("strong")).to_have_text("Notebook 7", timeout=30_000)
+            expect(answer.locator(".aigw-chat-badge")).to_contain_text("TTFT")
+            expect(page.locator(".aigw-status .aigw-chart-traffic svg").first).to_be_attached()
+        finally:
+            browser.close()

@@ -4,6 +4,7 @@ gateway + simulator (the browser side is in tests/notebooks/test_browser.py)."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -193,7 +194,10 @@ def test_empty_prompt_is_refused(client: GatewayClient) -> None:
     assert "type a message" in chat.notice and chat.turns == []
 
 
-def test_front_end_send_and_stop_cancel_the_upstream_request(client: GatewayClient) -> None:
+def test_front_end_send_and_stop_cancel_the_upstream_request(
+    client: GatewayClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gateway.access")
     chat = ChatPlayground(
         client,
         extra_headers={"x-sim-reply-words": "2000", "x-sim-chunk-delay-ms": "20"},
@@ -212,6 +216,12 @@ def test_front_end_send_and_stop_cancel_the_upstream_request(client: GatewayClie
     assert answer["stopped"] is True and answer["blocks"][0]["text"].startswith("Simulated")
     assert len(answer["blocks"][0]["text"].split()) < 1500
     assert chat.last_result is None
+    # the whole answer takes > 13 s (2,000 words, 20 ms per event); the gateway's access log
+    # entry shows the request ended right after Stop, upstream included
+    while not caplog.records and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (entry,) = [json.loads(r.getMessage()) for r in caplog.records]
+    assert entry["stream"] is True and entry["duration_ms"] < 8000
 
 
 def test_copy_as_curl_reproduces_the_request(client: GatewayClient) -> None:

@@ -62,6 +62,12 @@ def test_editor_previews_the_diff_then_applies(
     assert editor.diff == "(no changes)"
     press(editor, "cancel")
     assert editor.diff == "" and editor.pending == ""
+    press(editor, "diff-gateway")
+    editor.source = editor.source.replace("claude-opus-4", "claude-haiku-4-5")
+    assert editor.diff == "" and editor.pending == ""  # the preview no longer matched the text
+    generation = gateway.config()["generation"]
+    press(editor, "confirm")
+    assert gateway.config()["generation"] == generation
     gateway.apply(gateway.simulated(aigw.presets.anthropic(api_key="sk-ant-x")))
 
 

@@ -23,7 +23,7 @@ function format(value) {
 
 /** series: [{name, color, dash, points: [[tMillis, value|null], ...]}]; returns the SVG. */
 export function lineChart(series, { unit = "", width = 320, height = 120 } = {}) {
-  const left = 34, right = 6, top = 6, bottom = 16;
+  const left = 46, right = 6, top = 6, bottom = 16;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", class: "aigw-line-chart" });
   const all = series.flatMap((s) => s.points.filter((p) => p[1] !== null && p[1] !== undefined));
   const times = series.flatMap((s) => s.points.map((p) => p[0]));

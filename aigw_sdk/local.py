@@ -109,7 +109,8 @@ class LocalGateway:
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._ratelimit_redis = ratelimit_redis
-        self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
+        # What the bundle asks for that the gateway does not do, and the fields it ignored.
+        self.warnings: list[str] = []
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
         self._process: subprocess.Popen[str] | None = None
@@ -136,13 +137,19 @@ class LocalGateway:
         return self
 
     def _start_thread(self) -> None:
-        from gateway.app import BackgroundLoop, GatewayService, autoconfig, compile_bundle
+        from gateway.app import (
+            BackgroundLoop,
+            GatewayService,
+            autoconfig,
+            compile_bundle,
+            lenient_bundle,
+        )
         from gateway.app import simulator_bundle as _simulator_bundle
 
         loop = BackgroundLoop()
         self._loop = loop
         try:
-            bundle = self._bundle
+            bundle, notes = (None, []) if self._bundle is None else lenient_bundle(self._bundle)
             if self._simulator:
                 self._simulator_key = secrets.token_urlsafe(16)
                 sim_port = loop.start_simulator(self._simulator_key)
@@ -153,7 +160,7 @@ class LocalGateway:
             elif bundle is None:
                 bundle = autoconfig(os.environ).bundle
             config = compile_bundle(bundle if bundle is not None else Bundle())
-            self.warnings = list(config.warnings)
+            self.warnings = [*notes, *config.warnings]
             service = GatewayService(
                 config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
             )

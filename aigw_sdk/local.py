@@ -78,9 +78,10 @@ class LocalGateway:
 
     ``simulator=True`` also runs the bundled simulator and points every Backend of every bundle
     this gateway serves (the one given here and each :meth:`apply`) at it, with its API key —
-    offline answers, never a real provider. ``simulator=False`` forwards to the bundle's real
-    Backends. The default (``None``) is the simulator when none of OPENAI_API_KEY,
-    AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY is set, else real; :attr:`simulator_url` tells which.
+    offline answers, never a real provider (a bundle already aimed at the simulator is kept).
+    ``simulator=False`` forwards to the bundle's real Backends. The default (``None``) is the
+    simulator when none of OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY is set, else
+    real; :attr:`simulator_url` tells which.
     Without a bundle it serves what ``aigw-sdk run`` would: the seed's models on the simulator,
     or the provider configured from those variables.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
@@ -288,7 +289,10 @@ class LocalGateway:
         )
 
     def apply(self, bundle: Bundle) -> dict[str, Any]:
-        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused."""
+        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused.
+
+        With the simulator on, a bundle with a Backend elsewhere is served as `simulated(bundle)`.
+        """
         served = self._served(bundle)
         with self._admin() as client:
             response = client.put("/config", content=served.to_yaml().encode())
@@ -334,7 +338,16 @@ class LocalGateway:
         return self._simulator
 
     def _served(self, bundle: Bundle) -> Bundle:
-        return self.simulated(bundle) if self._simulator and self.simulator_url else bundle
+        """In simulator mode, `simulated(bundle)` unless every Backend already points at the
+        simulator (a bundle made from `simulated()` and then edited, e.g. a deliberately wrong
+        key, is served as given)."""
+        if not self._simulator or self.simulator_url is None:
+            return bundle
+        host, _, port = self.simulator_url.removeprefix("http://").rpartition(":")
+        backends = bundle.of_kind(Backend)
+        if backends and all(_points_at(b, host, int(port)) for b in backends):
+            return bundle
+        return self.simulated(bundle)
 
     # -- display ---------------------------------------------------------------------------------
 
@@ -356,6 +369,14 @@ class LocalGateway:
             for k, v in rows
         )
         return f"<b>LocalGateway</b> (running)<table>{cells}</table>"
+
+
+def _points_at(backend: Backend, host: str, port: int) -> bool:
+    endpoints = backend.spec.endpoints if backend.spec is not None else None
+    return bool(endpoints) and all(
+        endpoint.fqdn is not None and endpoint.fqdn.hostname == host and endpoint.fqdn.port == port
+        for endpoint in endpoints or []
+    )
 
 
 def _feed(fd: int, text: str) -> None:

@@ -81,9 +81,10 @@ class LocalGateway:
 
     ``simulator=True`` also runs the bundled simulator and points every Backend of every bundle
     this gateway serves (the one given here and each :meth:`apply`) at it, with its API key —
-    offline answers, never a real provider. ``simulator=False`` forwards to the bundle's real
-    Backends. The default (``None``) is the simulator when none of OPENAI_API_KEY,
-    AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY is set, else real; :attr:`simulator_url` tells which.
+    offline answers, never a real provider (a bundle already aimed at the simulator is kept).
+    ``simulator=False`` forwards to the bundle's real Backends. The default (``None``) is the
+    simulator when none of OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY is set, else
+    real; :attr:`simulator_url` tells which.
     Without a bundle it serves what ``aigw-sdk run`` would: the seed's models on the simulator,
     or the provider configured from those variables.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
@@ -115,7 +116,8 @@ class LocalGateway:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._ratelimit_redis = ratelimit_redis
         self._limits = limits
-        self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
+        # What the bundle asks for that the gateway does not do, and the fields it ignored.
+        self.warnings: list[str] = []
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
         self._process: subprocess.Popen[str] | None = None
@@ -142,13 +144,19 @@ class LocalGateway:
         return self
 
     def _start_thread(self) -> None:
-        from gateway.app import BackgroundLoop, GatewayService, autoconfig, compile_bundle
+        from gateway.app import (
+            BackgroundLoop,
+            GatewayService,
+            autoconfig,
+            compile_bundle,
+            lenient_bundle,
+        )
         from gateway.app import simulator_bundle as _simulator_bundle
 
         loop = BackgroundLoop()
         self._loop = loop
         try:
-            bundle = self._bundle
+            bundle, notes = (None, []) if self._bundle is None else lenient_bundle(self._bundle)
             if self._simulator:
                 self._simulator_key = secrets.token_urlsafe(16)
                 sim_port = loop.start_simulator(self._simulator_key)
@@ -159,7 +167,7 @@ class LocalGateway:
             elif bundle is None:
                 bundle = autoconfig(os.environ).bundle
             config = compile_bundle(bundle if bundle is not None else Bundle())
-            self.warnings = list(config.warnings)
+            self.warnings = [*notes, *config.warnings]
             service = GatewayService(
                 config,
                 admin_token=self.admin_token,
@@ -294,7 +302,10 @@ class LocalGateway:
         )
 
     def apply(self, bundle: Bundle) -> dict[str, Any]:
-        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused."""
+        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused.
+
+        With the simulator on, a bundle with a Backend elsewhere is served as `simulated(bundle)`.
+        """
         served = self._served(bundle)
         with self._admin() as client:
             response = client.put("/config", content=served.to_yaml().encode())
@@ -340,7 +351,16 @@ class LocalGateway:
         return self._simulator
 
     def _served(self, bundle: Bundle) -> Bundle:
-        return self.simulated(bundle) if self._simulator and self.simulator_url else bundle
+        """In simulator mode, `simulated(bundle)` unless every Backend already points at the
+        simulator (a bundle made from `simulated()` and then edited, e.g. a deliberately wrong
+        key, is served as given)."""
+        if not self._simulator or self.simulator_url is None:
+            return bundle
+        host, _, port = self.simulator_url.removeprefix("http://").rpartition(":")
+        backends = bundle.of_kind(Backend)
+        if backends and all(_points_at(b, host, int(port)) for b in backends):
+            return bundle
+        return self.simulated(bundle)
 
     # -- display ---------------------------------------------------------------------------------
 
@@ -362,6 +382,14 @@ class LocalGateway:
             for k, v in rows
         )
         return f"<b>LocalGateway</b> (running)<table>{cells}</table>"
+
+
+def _points_at(backend: Backend, host: str, port: int) -> bool:
+    endpoints = backend.spec.endpoints if backend.spec is not None else None
+    return bool(endpoints) and all(
+        endpoint.fqdn is not None and endpoint.fqdn.hostname == host and endpoint.fqdn.port == port
+        for endpoint in endpoints or []
+    )
 
 
 def _feed(fd: int, text: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from aigw_sdk import presets
+from aigw_sdk import LocalGateway, load_yaml, presets
 from tests.cli.support import AIGW, aigw, free_port, offline_env, serving
 
 SIMULATOR_READY = "Simulator listening on "
@@ -312,3 +312,29 @@ def test_the_simulator_names_a_taken_address() -> None:
     assert proc.stderr == (
         f"error: cannot listen on 127.0.0.1:{port} (simulator): address already in use\n"
     )
+
+
+def test_local_gateway_serves_what_aigw_run_serves_too(tmp_path: Path) -> None:
+    bundle = load_yaml(_ollama_like(tmp_path), substitute_env=True, env={})
+    with LocalGateway(bundle, simulator=True) as gw:
+        assert any("spec.timeouts: unknown field, ignored" in w for w in gw.warnings)
+        reply = httpx.post(
+            f"{gw.url}/v1/chat/completions",
+            json={"model": "llama3", "messages": [{"role": "user", "content": "Hi!"}]},
+            timeout=30,
+        )
+        assert reply.status_code == 200, reply.text
+
+
+def test_run_lists_each_refusal_once_without_repeating_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    too_many_rules = presets.anthropic(api_key="k", models=[f"m{i}" for i in range(16)])
+    path.write_text(too_many_rules.to_yaml())
+    proc = aigw("run", str(path), "--port", "0", "--admin-port", "0")
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "error: the configuration cannot be served:\n"
+        "  - AIGatewayRoute 'default/envoy-ai-gateway-basic-anthropic': spec.rules: "
+        "Too many: 16: must have at most 15 items\n"
+    )
+    assert proc.stderr.count("error") == 1, proc.stderr

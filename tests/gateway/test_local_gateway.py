@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from aigw_sdk import presets
+from aigw_sdk.bundle import Bundle
 from aigw_sdk.local import GatewayConfigRejected, LocalGateway
 from aigw_sdk.models import AIGatewayRoute, Backend, Secret
 
@@ -123,3 +124,17 @@ def test_failed_subprocess_start_removes_the_bundle_file(
         with pytest.raises(RuntimeError, match="did not start"):
             gateway.start()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bundle_already_aimed_at_the_simulator_is_applied_as_given() -> None:
+    """A deliberately wrong key in a simulated bundle reaches the simulator (a 401 to show)."""
+    with LocalGateway(simulator=True) as gw:
+        good = gw.simulated(presets.anthropic(models=["claude-sonnet-4-5"]))
+        [secret] = good.of_kind(Secret)
+        wrong = Secret.model_validate(
+            {**secret.to_dict(), "stringData": {"apiKey": "sk-ant-wrong-key"}}
+        )
+        gw.apply(Bundle(good.resources).add(wrong))
+        assert gw.url is not None
+        with pytest.raises(anthropic.AuthenticationError):
+            _ask(gw.url)

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, TYPE_CHECKING, Any, Literal, Self
 
 import anyio
 import httpx
@@ -24,6 +24,9 @@ from aigw_sdk.bundle import Bundle
 from aigw_sdk.errors import AIGWError
 from aigw_sdk.models import Backend, BackendTLSPolicy, Secret
 from aigw_sdk.validation.issues import ValidationIssue
+
+if TYPE_CHECKING:
+    from gateway.limits import Limits
 
 __all__ = ["GatewayConfigRejected", "LocalGateway"]
 
@@ -87,7 +90,8 @@ class LocalGateway:
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
     separate Python process that receives its bundle over a pipe and exits with its parent.
     ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters in Redis, shared with every
-    other gateway process using it.
+    other gateway process using it. ``limits`` (a ``gateway.limits.Limits``) bounds connections,
+    request sizes and timeouts; Envoy-like defaults otherwise.
     """
 
     def __init__(
@@ -100,6 +104,7 @@ class LocalGateway:
         mode: Mode = "thread",
         admin_token: str | None = None,
         ratelimit_redis: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         if mode not in ("thread", "subprocess"):
             raise ValueError(f"mode: must be 'thread' or 'subprocess', not {mode!r}")
@@ -110,6 +115,7 @@ class LocalGateway:
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._ratelimit_redis = ratelimit_redis
+        self._limits = limits
         # What the bundle asks for that the gateway does not do, and the fields it ignored.
         self.warnings: list[str] = []
         self._simulator_key: str | None = None
@@ -163,7 +169,10 @@ class LocalGateway:
             config = compile_bundle(bundle if bundle is not None else Bundle())
             self.warnings = [*notes, *config.warnings]
             service = GatewayService(
-                config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
+                config,
+                admin_token=self.admin_token,
+                ratelimit_redis=self._ratelimit_redis,
+                limits=self._limits,
             )
             port, admin = loop.start_gateway(service, port=self._port, admin_port=self._admin_port)
         except BaseException:
@@ -181,6 +190,10 @@ class LocalGateway:
             sys.executable, "-m", "gateway", "--exit-with-parent", "--quiet",
             "--port", str(self._port), "--admin-port", str(self._admin_port),
         ]  # fmt: skip
+        if self._limits is not None:
+            from gateway.limits import limit_options
+
+            args += limit_options(self._limits)
         if self._simulator:
             args.append("--simulator")
         env = dict(os.environ, AIGW_ADMIN_TOKEN=self.admin_token)

@@ -337,7 +337,7 @@ def test_run_lists_each_refusal_once_without_repeating_error(tmp_path: Path) -> 
         "\n  - AIGatewayRoute 'default/envoy-ai-gateway-basic-anthropic': spec.rules: "
         "Too many: 16: must have at most 15 items\n"
     ) in proc.stderr
-    assert proc.stderr.count("error") == 1, proc.stderr
+    assert proc.stderr.count("error:") == 1 and "- error" not in proc.stderr, proc.stderr
 
 
 def test_run_reads_stdin_and_names_a_missing_file(tmp_path: Path) -> None:

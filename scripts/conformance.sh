@@ -37,4 +37,9 @@ echo "reference components ready in $(( $(date +%s) - start ))s"
 
 AIGW_REQUIRE_UPSTREAM=1 .venv/bin/python -m pytest -p no:cacheprovider -q -rs \
   tests/apply tests/conformance "$@"
+.venv/bin/python - <<'PY'
+import json
+summary = json.load(open("test-artifacts/conformance/validation.json"))["summary"]
+print("validation agreement with kube-apiserver:", ", ".join(f"{k} {v}" for k, v in summary.items()))
+PY
 echo "conformance finished in $(( $(date +%s) - start ))s"

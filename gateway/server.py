@@ -20,10 +20,12 @@ from gateway.errors import API, NO_ROUTE, api_for_path, error_body, stream_error
 from gateway.intake import Admitted, Rejected, admit
 from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.ratelimit import Admission, Limiter, Usage, request_info
+from gateway.redaction import Redactor, is_credential_header
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
-from gateway.sse import SSEParser
+from gateway.sse import SSEEventTooLarge, SSEParser
 from gateway.translation import (
     AnthropicToOpenAIStream,
     OpenAIToAnthropicStream,
@@ -36,6 +38,7 @@ from gateway.translation import (
     openai_to_anthropic_response,
 )
 from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
+from gateway.translation.openai_to_anthropic.request import ANTHROPIC_VERSION
 from gateway.translation.usage import TokenUsage
 from gateway.upstream import (
     OpenResponse,
@@ -212,6 +215,7 @@ class _Exchange:
         self.force_usage = force_usage
         self.backend_schema: str = ""
         self.context: Any = None  # the translation context of the last attempt
+        self.redactor = Redactor(())  # masks the last attempt's injected credentials
 
     def prepare(self, ref: BackendRef, base_headers: dict[str, str], model: str) -> PreparedRequest:
         """Build the attempt's request (translation errors propagate, never retried)."""
@@ -228,6 +232,10 @@ class _Exchange:
         self.backend_schema = target.schema
         upstream_model = ref.model_name_override or model
         headers = dict(base_headers)
+        if target.schema == "Anthropic":
+            # Deliberate divergence from Envoy AI Gateway, which forwards requests without it:
+            # Anthropic requires this header and upstream's own guide's curl commands omit it.
+            headers.setdefault("anthropic-version", ANTHROPIC_VERSION)
         for name in ref.header_mutation.remove:
             headers.pop(name, None)
         headers.update(ref.header_mutation.set)
@@ -244,8 +252,11 @@ class _Exchange:
                 raise TranslationError(400, message) from exc
         headers["content-type"] = "application/json"
         credential = target.credential
+        injected = [value for name, value in ref.header_mutation.set if is_credential_header(name)]
         if credential is not None:
             headers[credential.header] = credential.header_value()
+            injected.append(credential.header_value())
+        self.redactor = Redactor(injected)
         return PreparedRequest(target.prefix + suffix, headers, body)
 
     def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
@@ -346,12 +357,14 @@ class DataPlane:
         metrics: GenAIMetrics,
         *,
         limits: Limits | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
         self.limits = limits or Limits()
         self.budget = BodyBudget(self.limits.body_budget)
+        self.limiter = limiter if limiter is not None else Limiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -431,8 +444,18 @@ class DataPlane:
             await self._reply(send, record, 404, error_body(endpoint.api, 404, NO_ROUTE))
             return
         record.route = rule.label
+        admission = None
+        if not config.ratelimits.empty:
+            admission = await self._admit(
+                endpoint, config, rule, scope, headers, model, record, send
+            )
+            if admission is None:
+                return
+            send = admission.wrap(send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
-        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
+        exchange = _Exchange(
+            endpoint, body, raw, force_usage=bool(rule.costs) or admission is not None
+        )
         call = _Call()
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
@@ -440,6 +463,8 @@ class DataPlane:
             await self._forward(
                 endpoint, rule, exchange, forwarded, model, record, call, send, started
             )
+            if admission is not None:
+                await self.limiter.settle(admission, _limit_usage(record, rule, model))
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -450,6 +475,35 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
+
+    async def _admit(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        rule: Rule,
+        scope: Scope,
+        headers: dict[str, str],
+        model: str,
+        record: AccessRecord,
+        send: Send,
+    ) -> Admission | None:
+        """Check the request against its limits; answer 429 and return None when over one."""
+        candidates = [
+            (ref.target.name, ref.model_name_override or model)
+            for refs in rule.priorities
+            for ref in refs
+        ]
+        admission = await self.limiter.admit(
+            config.ratelimits, rule.route_name, candidates, request_info(scope, headers)
+        )
+        if not admission.rejected:
+            return admission
+        message = f"rate limit exceeded ({admission.rejected_by})"
+        record.status = 429
+        record.error = message
+        body = error_body(endpoint.api, 429, message)
+        await send_response(send, 429, body, headers=admission.headers)
+        return None
 
     async def _forward(
         self,
@@ -519,7 +573,7 @@ class DataPlane:
             return
         status = response.status
         content_type = response.headers.get("content-type")
-        headers = _response_headers(response)
+        headers = _response_headers(response, exchange.redactor)
         if status >= 400:
             out = exchange.error_body(status, body, content_type)
             if out is not body:
@@ -539,6 +593,7 @@ class DataPlane:
                 if exchange.translated:
                     content_type = "application/json"
                 self._costs(rule, opened.ref, record)
+        out = exchange.redactor.redact(out)
         extra = [(b"content-type", (content_type or "application/octet-stream").encode()), *headers]
         call.finished = True
         record.status = status
@@ -565,7 +620,8 @@ class DataPlane:
         relay = exchange.relay()
         record.stream = True
         record.status = response.status
-        headers = _response_headers(response)
+        redactor = exchange.redactor
+        headers = _response_headers(response, redactor)
         await send(
             {
                 "type": "http.response.start",
@@ -579,12 +635,16 @@ class DataPlane:
                 if record.ttft is None:
                     record.ttft = time.perf_counter() - started
                 for frame in relay.feed(chunk):
+                    if redactor:
+                        frame = redactor.feed(frame)
                     await send({"type": "http.response.body", "body": frame, "more_body": True})
         except TimeoutError:
             failure = "upstream stream timed out (streamIdleTimeout or request timeout)"
+        except SSEEventTooLarge as exc:  # an upstream event that never ends: stop buffering it
+            failure = str(exc)
         except aiohttp.ClientError as exc:
             failure = f"upstream stream failed: {type(exc).__name__}"
-        tail = relay.finish(failure)
+        tail = [redactor.flush(), *relay.finish(failure)]
         record.usage = relay.usage
         record.response_model = relay.model
         if failure is None and relay.complete:
@@ -646,13 +706,27 @@ class DataPlane:
         await send_response(send, status, body)
 
 
-def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
-    """Upstream response headers to pass on (hop-by-hop, length and type dropped)."""
+def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
+    """What a completed request charges to its rate limits and quotas."""
+    return Usage(
+        costs=record.costs,
+        usage=record.usage,
+        backend=record.backend,
+        model=record.request_model or model,
+        route_name=rule.route_name,
+    )
+
+
+def _response_headers(
+    response: aiohttp.ClientResponse, redactor: Redactor
+) -> list[tuple[bytes, bytes]]:
+    """Upstream response headers to pass on (hop-by-hop, length and type dropped, injected
+    credentials masked)."""
     out: list[tuple[bytes, bytes]] = []
     for key, value in response.raw_headers:
         name = key.lower()
         if name not in _DROP_RESPONSE:
-            out.append((name, value))
+            out.append((name, redactor.redact(value)))
     return out
 
 

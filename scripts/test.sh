@@ -19,6 +19,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "chromium could not be installed: the browser test will be skipped"
 fi
 
+# The shared rate-limit counter tests run Debian's redis-server on loopback.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing redis-server for the shared rate-limit tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+    || echo "redis-server could not be installed: the Redis rate-limit tests will be skipped"
+fi
+
 # The cluster tests run on a real etcd + kube-apiserver, built from Go modules once and cached
 # (~/.cache/aigw-sdk/bin); they need the pinned upstream's CRDs (see tests/support/upstream.py).
 # tests/conformance (the long validation corpus) is run by scripts/conformance.sh.

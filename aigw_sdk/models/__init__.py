@@ -16,12 +16,21 @@ from aigw_sdk.models.aigateway_types import (
     BackendSecurityPolicy,
     BackendSecurityPolicySpec,
     BackendSecurityPolicyV1alpha1,
+    GatewayConfig,
+    GatewayConfigSpec,
+    GatewayConfigV1alpha1,
     HTTPBodyMutation,
     HTTPHeaderMutation,
     HTTPRouteTimeouts,
     LLMRequestCost,
     LocalPolicyTargetReference,
+    MCPRoute,
+    MCPRouteBackendRef,
+    MCPRouteSpec,
+    MCPRouteV1alpha1,
     ParentReference,
+    QuotaPolicy,
+    QuotaPolicySpec,
     SecretObjectReference,
 )
 from aigw_sdk.models.base import (
@@ -37,7 +46,12 @@ from aigw_sdk.models.base import (
 from aigw_sdk.models.core import Secret
 from aigw_sdk.models.envoy_gateway import Backend, BackendTrafficPolicy
 from aigw_sdk.models.gateway_api import BackendTLSPolicy, Gateway, GatewayClass
-from aigw_sdk.models.registry import ParseFailure, class_for, parse_resource
+from aigw_sdk.models.registry import (
+    ParseFailure,
+    class_for,
+    lenient_resource,
+    parse_resource,
+)
 
 __all__ = [
     "AIGatewayRoute",
@@ -62,6 +76,9 @@ __all__ = [
     "Condition",
     "Gateway",
     "GatewayClass",
+    "GatewayConfig",
+    "GatewayConfigSpec",
+    "GatewayConfigV1alpha1",
     "GenericResource",
     "HTTPBodyMutation",
     "HTTPHeaderMutation",
@@ -69,14 +86,21 @@ __all__ = [
     "LLMRequestCost",
     "Limits",
     "LocalPolicyTargetReference",
+    "MCPRoute",
+    "MCPRouteBackendRef",
+    "MCPRouteSpec",
+    "MCPRouteV1alpha1",
     "ObjectMeta",
     "ParentReference",
     "ParseFailure",
+    "QuotaPolicy",
+    "QuotaPolicySpec",
     "Resource",
     "ResourceStatus",
     "SchemaModel",
     "Secret",
     "SecretObjectReference",
     "class_for",
+    "lenient_resource",
     "parse_resource",
 ]

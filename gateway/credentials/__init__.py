@@ -5,6 +5,8 @@ azure-identity) in a worker thread, cached, and refreshed before it expires. Not
 logs, shows or raises secret material.
 """
 
+from typing import Protocol
+
 from gateway.credentials.aws import AWSSigner, parse_credentials_file
 from gateway.credentials.azure import AzureAuth
 from gateway.credentials.cache import CredentialError, Expiring, RefreshingCache
@@ -13,6 +15,7 @@ from gateway.credentials.oidc import OIDCClient
 
 __all__ = [
     "AWSSigner",
+    "Authorizer",
     "AzureAuth",
     "CredentialError",
     "Expiring",
@@ -22,3 +25,13 @@ __all__ = [
     "RefreshingCache",
     "parse_credentials_file",
 ]
+
+
+class Authorizer(Protocol):
+    """Adds a cloud credential to one upstream request (async: tokens may need fetching)."""
+
+    async def authorize(
+        self, base_url: str, path: str, headers: dict[str, str], body: bytes
+    ) -> str:
+        """Update `headers` for a POST of `body` to `base_url + path`; return the final path."""
+        ...

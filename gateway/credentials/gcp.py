@@ -173,6 +173,13 @@ class GCPAuth:
         flow = _WorkloadIdentity(oidc, audience, email, endpoints or GCPEndpoints())
         return cls(project, region, RefreshingCache(flow.fetch))
 
+    async def authorize(
+        self, base_url: str, path: str, headers: dict[str, str], body: bytes
+    ) -> str:
+        """Set `Authorization: Bearer`; the path gets the project/location prefix."""
+        headers["authorization"] = await self.authorization()
+        return self.path_prefix + path.lstrip("/")
+
     async def authorization(self) -> str:
         """`Bearer <token>` (secret)."""
         return f"Bearer {await self._tokens.get()}"

@@ -11,6 +11,8 @@
 | OpenAI chat | GCPVertexAI | generateContent / streamGenerateContent?alt=sse |
 | OpenAI embeddings | AWSBedrock | InvokeModel (Titan) |
 | OpenAI embeddings | GCPVertexAI | predict |
+| Anthropic count_tokens | AWSAnthropic | CountTokens (`/model/{id}/count-tokens`) |
+| Anthropic count_tokens | GCPAnthropic | `count-tokens:rawPredict` |
 
 Every class is pure: `prepare()` gives the upstream path (GCP paths are relative to the
 location prefix the credential adds), body and headers; `response()` translates a success
@@ -20,12 +22,14 @@ event-stream) and returns client frames. Request errors are `TranslationError`s.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import quote
 
 from gateway.sse import SSEEvent, SSEParser
-from gateway.translation._json import dumps, dumps_str, loads
+from gateway.translation._json import dumps, loads
 from gateway.translation._stream import named_frame
 from gateway.translation.bedrock import (
     ConverseEvents,
@@ -33,7 +37,13 @@ from gateway.translation.bedrock import (
     anthropic_to_converse_request,
     converse_to_anthropic_response,
 )
-from gateway.translation.cloud_anthropic import aws_anthropic_request, gcp_anthropic_request
+from gateway.translation.cloud_anthropic import (
+    AWS_ANTHROPIC_DEFAULT_VERSION,
+    GCP_ANTHROPIC_DEFAULT_VERSION,
+    aws_anthropic_request,
+    gcp_anthropic_request,
+    gcp_model_path,
+)
 from gateway.translation.cloud_embeddings import (
     EmbeddingsRequest,
     openai_to_titan_request,
@@ -160,7 +170,7 @@ class _OpenAISink:
         return self._translator.stop_reason is not None
 
     def feed(self, event: Event) -> list[bytes]:
-        return self._translator.feed(SSEEvent(dumps_str(event), str(event.get("type", ""))))
+        return self._translator.feed_event(event)
 
     def finish(self) -> list[bytes]:
         return self._translator.finish()
@@ -456,7 +466,53 @@ class EmbeddingsTranslator:
         raise TranslationError(400, "embeddings do not stream", "stream")
 
 
-Endpoint = Literal["chat", "messages", "embeddings"]
+@dataclass
+class CountTokensTranslator:
+    """Anthropic count_tokens -> Bedrock CountTokens (`aws`) or Vertex count-tokens (`gcp`)."""
+
+    cloud: Literal["aws", "gcp"]
+    body: dict[str, Any]
+    model: str
+    version: str | None = None
+
+    def prepare(self) -> Upstream:
+        if self.cloud == "gcp":
+            model = self.model.removesuffix("@default").removesuffix("@latest")
+            body = {**self.body, "model": model}
+            body["anthropic_version"] = self.version or GCP_ANTHROPIC_DEFAULT_VERSION
+            path = gcp_model_path("anthropic", "count-tokens", "rawPredict")
+            return Upstream(path, dumps(body), False)
+        inner = {k: v for k, v in self.body.items() if k not in ("model", "stream")}
+        inner["anthropic_version"] = self.version or AWS_ANTHROPIC_DEFAULT_VERSION
+        inner.setdefault("max_tokens", 1)
+        wrapped = {"input": {"invokeModel": {"body": base64.b64encode(dumps(inner)).decode()}}}
+        start = self.model.find("anthropic.")
+        model = self.model[start:] if start > 0 else self.model
+        return Upstream(f"/model/{quote(model, safe='')}/count-tokens", dumps(wrapped), False)
+
+    def response(self, body: bytes) -> tuple[bytes, TokenUsage]:
+        resp = _json(body, "count-tokens")
+        key = "inputTokens" if self.cloud == "aws" else "input_tokens"
+        count = resp.get(key) if isinstance(resp, dict) else None
+        if not isinstance(count, int):
+            raise TranslationError(502, "upstream returned a malformed count-tokens response")
+        return dumps({"input_tokens": count}), TokenUsage(input_tokens=count)
+
+    def error(
+        self, status: int, body: bytes, content_type: str | None, error_type: str | None
+    ) -> bytes:
+        err = (
+            parse_bedrock_error(status, body, content_type, error_type)
+            if self.cloud == "aws"
+            else parse_vertex_error(status, body, content_type)
+        )
+        return dumps(anthropic_error_body(err.anthropic_type, err.message))
+
+    def stream(self) -> CloudStream:
+        raise TranslationError(400, "count_tokens does not stream", "stream")
+
+
+Endpoint = Literal["chat", "messages", "embeddings", "count_tokens"]
 CLOUD_SCHEMAS = ("AWSBedrock", "AWSAnthropic", "GCPVertexAI", "GCPAnthropic")
 
 
@@ -470,8 +526,12 @@ def cloud_translator(
     beta_header: str | None = None,
 ) -> CloudTranslator:
     """The translator for a request to a cloud schema; a pair upstream does not serve is a 400."""
-    client: Client = "anthropic" if endpoint == "messages" else "openai"
-    if endpoint == "embeddings":
+    client: Client = "anthropic" if endpoint in ("messages", "count_tokens") else "openai"
+    if endpoint == "count_tokens":
+        if schema in ("AWSAnthropic", "GCPAnthropic"):
+            cloud: Literal["aws", "gcp"] = "aws" if schema == "AWSAnthropic" else "gcp"
+            return CountTokensTranslator(cloud, body, model, version)
+    elif endpoint == "embeddings":
         if schema in ("AWSBedrock", "GCPVertexAI"):
             return EmbeddingsTranslator("aws" if schema == "AWSBedrock" else "gcp", body, model)
     elif schema == "AWSBedrock":

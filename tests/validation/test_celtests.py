@@ -9,8 +9,12 @@ from aigw_sdk.models import parse_resource
 from aigw_sdk.validation.validator import format_api_server_error, validate_object
 from tests.support.upstream import CelCase, as_go_struct, celtest_cases, upstream_params
 
-# The SDK models the three kinds of the seed guide; MCPRoute (TestMCPRoutes) is not modelled.
-KINDS = ("TestAIGatewayRoutes", "TestAIServiceBackends", "TestBackendSecurityPolicies")
+KINDS = (
+    "TestAIGatewayRoutes",
+    "TestAIServiceBackends",
+    "TestBackendSecurityPolicies",
+    "TestMCPRoutes",
+)
 
 
 def _cases() -> list[object]:
@@ -21,7 +25,7 @@ CASES = upstream_params(_cases)
 
 
 def test_suite_size(upstream: object) -> None:
-    assert len(CASES) == 48
+    assert len(CASES) == 66
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -265,6 +265,14 @@ class LocalGateway:
         response.raise_for_status()
         return response.text
 
+    def requests(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The last model requests (newest last): request id, status, latency, ttft, tokens."""
+        with self._admin() as client:
+            response = client.get("/requests", params={} if limit is None else {"limit": limit})
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = response.json()["requests"]
+        return rows
+
     def simulated(self, bundle: Bundle) -> Bundle:
         """A copy of `bundle` whose Backends point at the simulator (plain HTTP, its API key)."""
         if self.simulator_url is None or self._simulator_key is None:

@@ -1,4 +1,5 @@
-"""The admin ASGI app: /health, /metrics (Prometheus text), /config (GET redacted, PUT reload).
+"""The admin ASGI app: /health, /metrics (Prometheus text), /requests (the last requests),
+/config (GET redacted, PUT reload).
 
 `PUT /config` takes the same multi-document YAML as the command line, validates the whole bundle
 with the SDK and compiles it; only when both succeed does it replace the data plane's config
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 from typing import Final
+from urllib.parse import parse_qs
 
 import orjson
 
@@ -57,6 +59,8 @@ class AdminApp:
             await send_response(send, 200, b"OK", content_type=b"text/plain")
         elif path == "/metrics":
             await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
+        elif path == "/requests":
+            await self._requests(scope, send)
         elif path == "/config":
             if not self._authorized(scope):
                 body = orjson.dumps(
@@ -73,6 +77,17 @@ class AdminApp:
                 )
         else:
             await send_response(send, 404, orjson.dumps({"error": f"unknown admin path: {path}"}))
+
+    async def _requests(self, scope: Scope, send: Send) -> None:
+        """The last requests (newest last): `?limit=N` (default: all kept)."""
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        raw = query.get("limit", [""])[-1]
+        if raw and not raw.isdigit():
+            body = orjson.dumps({"error": f"limit: expected a non-negative integer, not {raw!r}"})
+            await send_response(send, 400, body)
+            return
+        records = self.plane.telemetry.recent.latest(int(raw) if raw else None)
+        await send_response(send, 200, orjson.dumps({"requests": [r.summary for r in records]}))
 
     def _authorized(self, scope: Scope) -> bool:
         header = get_header(scope, b"authorization") or b""

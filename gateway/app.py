@@ -27,9 +27,10 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from aigw_sdk import presets
 from aigw_sdk.bundle import Bundle, load_yaml
 from aigw_sdk.errors import BundleLoadError
+from gateway.accesslog import AccessLogWriter
 from gateway.admin import AdminApp
 from gateway.config import ConfigError, RuntimeConfig, compile_config
-from gateway.metrics import GenAIMetrics
+from gateway.observation import Telemetry
 from gateway.server import DEFAULT_BODY_LIMIT, DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
@@ -65,7 +66,10 @@ except ImportError:  # pragma: no cover - not on Windows
 
 
 class GatewayService:
-    """One gateway: data plane and admin app sharing metrics and one upstream session."""
+    """One gateway: data plane and admin app sharing telemetry and one upstream session.
+
+    `telemetry` defaults to what the `OTEL_*`/`OTEL_AIGW_*` variables say, without access log.
+    """
 
     def __init__(
         self,
@@ -73,11 +77,15 @@ class GatewayService:
         *,
         admin_token: str | None = None,
         body_limit: int = DEFAULT_BODY_LIMIT,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
-        self.metrics = GenAIMetrics()
+        self.telemetry = telemetry or Telemetry.from_env()
+        self.metrics = self.telemetry.metrics
         self.client = UpstreamClient()
-        self.plane = DataPlane(config, self.client, self.metrics, body_limit=body_limit)
+        self.plane = DataPlane(
+            config, self.client, self.metrics, body_limit=body_limit, telemetry=self.telemetry
+        )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
     def __repr__(self) -> str:
@@ -112,6 +120,7 @@ class GatewayService:
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await anyio.to_thread.run_sync(self.telemetry.close)
 
 
 async def _serve_app(app: Any, host: str, port: int, ready: Any) -> None:
@@ -296,6 +305,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="bytes")
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--log-format", choices=("json", "text"), default="json", help="access-log format"
+    )
+    parser.add_argument("--debug", action="store_true", help="debug logging on stderr")
     return parser
 
 
@@ -321,13 +334,27 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
         auto = autoconfig(os.environ)
         bundle, simulator_key = auto.bundle, auto.simulator_key
         _say(f"Serving {auto.description}.")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    writer = None
     if not args.quiet:
-        handler = logging.StreamHandler(sys.stdout)
-        access = logging.getLogger("gateway.access")
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
+        out = sys.stdout.buffer
+        writer = AccessLogWriter(out.write, args.log_format, flush=out.flush)
     try:
-        return anyio.run(_run, args, bundle, simulator_key, backend_options={"use_uvloop": _UVLOOP})
+        telemetry = Telemetry.from_env(writer=writer)
+    except ValueError as exc:
+        if writer is not None:
+            writer.close()
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    logging.getLogger("gateway").debug("%s", telemetry)
+    try:
+        return anyio.run(
+            _run, args, bundle, simulator_key, telemetry, backend_options={"use_uvloop": _UVLOOP}
+        )
     except KeyboardInterrupt:
         return 0
     except OSError as exc:  # e.g. the port is taken
@@ -339,9 +366,13 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
             raise
         sys.stderr.writelines(f"error: {exc}\n" for exc in failures.exceptions)
         return 1
+    finally:
+        telemetry.close()
 
 
-async def _run(args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None) -> int:
+async def _run(
+    args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None, telemetry: Telemetry
+) -> int:
     async with anyio.create_task_group() as tg:
         if simulator_key is not None:
             sim_port = await tg.start(_simulator_task, simulator_key, args.host, 0)
@@ -361,7 +392,9 @@ async def _run(args: argparse.Namespace, bundle: Bundle | None, simulator_key: s
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
-        service = GatewayService(config, admin_token=args.admin_token, body_limit=args.body_limit)
+        service = GatewayService(
+            config, admin_token=args.admin_token, body_limit=args.body_limit, telemetry=telemetry
+        )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         _say(
             f"Envoy AI Gateway (aigw-sdk) listening on http://{args.host}:{bound} "

@@ -1,15 +1,37 @@
-"""The gen_ai metrics of upstream (§7), kept in memory and rendered as Prometheus text."""
+"""Upstream's gen_ai metrics (§7) on prometheus_client, with bounded label cardinality.
+
+Names, units, buckets and attributes are upstream's; request headers can be mapped to labels as
+`OTEL_AIGW_METRICS_REQUEST_HEADER_ATTRIBUTES` does. Model names come from clients (a catch-all
+route takes any), so every label whose values clients choose is capped: past
+`label_value_limit` distinct values a label's new values fold into `_OTHER`, and past
+`series_limit` series per family every client-chosen label does. `/metrics` stays small whatever
+clients send.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import prometheus_client
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+
 from gateway.translation.usage import TokenUsage
 
-__all__ = ["GenAIMetrics", "Histogram", "RequestAttributes"]
+__all__ = [
+    "DEFAULT_LABEL_VALUE_LIMIT",
+    "DEFAULT_SERIES_LIMIT",
+    "OTHER",
+    "GenAIMetrics",
+    "HistogramFamily",
+    "RequestAttributes",
+    "label_name",
+]
+
+OTHER: Final = "_OTHER"
+DEFAULT_LABEL_VALUE_LIMIT: Final = 50
+DEFAULT_SERIES_LIMIT: Final = 500
 
 _TOKEN_BUCKETS: Final = tuple(float(4**i) for i in range(14))  # 1 … 67108864
 _DURATION_BUCKETS: Final = tuple(0.01 * 2**i for i in range(14))  # 0.01 … 81.92
@@ -27,114 +49,175 @@ _BASE_LABELS: Final = (
     "gen_ai_request_model",
     "gen_ai_response_model",
 )
+# Positions in `_BASE_LABELS` whose values the client chooses (the gateway picks the others).
+_CLIENT_CHOSEN: Final = (2, 3, 4)
+
+# The `_created` series are prometheus_client's addition; upstream's exposition has none.
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+def label_name(attribute: str) -> str:
+    """The Prometheus label of an OTel attribute name (`tenant.id` -> `tenant_id`)."""
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in attribute)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+class _LabelLimiter:
+    """Admits the first `limit` distinct values of one label; later new values become `_OTHER`."""
+
+    __slots__ = ("_limit", "_seen")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._seen: set[str] = set()
+
+    def __call__(self, value: str) -> str:
+        seen = self._seen
+        if value in seen or not value:
+            return value
+        if len(seen) >= self._limit:
+            return OTHER
+        seen.add(value)
+        return value
 
 
-class Histogram:
-    """A Prometheus histogram with fixed buckets, keyed by label values."""
+class HistogramFamily:
+    """One histogram family; series beyond `series_limit` fold their client-chosen labels."""
 
-    def __init__(self, name: str, help_text: str, buckets: Sequence[float], labels: Sequence[str]):
-        self.name = name
-        self.help = help_text
-        self.buckets = tuple(buckets)
+    __slots__ = ("_children", "_folded", "_histogram", "_series_limit", "labels")
+
+    def __init__(
+        self,
+        histogram: Histogram,
+        labels: Sequence[str],
+        folded: Sequence[int],
+        series_limit: int,
+    ) -> None:
+        self._histogram = histogram
+        self._children: dict[tuple[str, ...], Histogram] = {}
+        self._folded = tuple(folded)
+        self._series_limit = series_limit
         self.labels = tuple(labels)
-        # label values -> [bucket counts..., +Inf count], sum
-        self._series: dict[tuple[str, ...], tuple[list[int], list[float]]] = {}
 
-    def observe(self, labels: tuple[str, ...], value: float) -> None:
-        """Record one observation."""
-        series = self._series.get(labels)
-        if series is None:
-            series = ([0] * (len(self.buckets) + 1), [0.0])
-            self._series[labels] = series
-        series[0][bisect_left(self.buckets, value)] += 1
-        series[1][0] += value
+    def observe(self, values: tuple[str, ...], amount: float) -> None:
+        """Record one observation in the series of these label values."""
+        child = self._children.get(values)
+        if child is None:
+            child = self._child(values)
+        child.observe(amount)
+
+    def _child(self, values: tuple[str, ...]) -> Histogram:
+        if len(self._children) >= self._series_limit:
+            folded = list(values)
+            for index in self._folded:
+                folded[index] = OTHER
+            key = tuple(folded)
+            child = self._children.get(key) or self._histogram.labels(*key)
+            self._children.setdefault(key, child)
+            return child
+        child = self._histogram.labels(*values)
+        self._children[values] = child
+        return child
+
+    @property
+    def series(self) -> int:
+        """How many label sets this family holds."""
+        return len(self._children)
 
     def count(self, **labels: str) -> int:
         """Observations of every series whose labels include `labels` (for tests and reports)."""
-        total = 0
-        for key, (counts, _) in self._series.items():
-            named = dict(zip(self.labels, key, strict=True))
-            if all(named.get(k) == v for k, v in labels.items()):
-                total += sum(counts)
-        return total
-
-    def render(self) -> list[str]:
-        """Prometheus exposition lines of this family."""
-        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} histogram"]
-        for key, (counts, total) in sorted(self._series.items()):
-            pairs = ",".join(
-                f'{name}="{_escape(value)}"'
-                for name, value in zip(self.labels, key, strict=True)
-                if value  # an empty value is an absent label in Prometheus
-            )
-            prefix = pairs + "," if pairs else ""
-            cumulative = 0
-            for bound, count in zip(self.buckets, counts, strict=False):
-                cumulative += count
-                lines.append(f'{self.name}_bucket{{{prefix}le="{_number(bound)}"}} {cumulative}')
-            cumulative += counts[-1]
-            lines.append(f'{self.name}_bucket{{{prefix}le="+Inf"}} {cumulative}')
-            lines.append(f"{self.name}_sum{{{pairs}}} {_number(total[0])}")
-            lines.append(f"{self.name}_count{{{pairs}}} {cumulative}")
-        return lines
+        total = 0.0
+        for metric in self._histogram.collect():
+            for sample in metric.samples:
+                if sample.name.endswith("_count") and all(
+                    sample.labels.get(k) == v for k, v in labels.items()
+                ):
+                    total += sample.value
+        return int(total)
 
 
 @dataclass(frozen=True, slots=True)
 class RequestAttributes:
-    """The gen_ai attributes of one request."""
+    """The gen_ai attributes of one request, plus header-mapped label values (in mapping order)."""
 
     operation: str
     provider: str
     original_model: str
     request_model: str
     response_model: str
-
-    def values(self) -> tuple[str, str, str, str, str]:
-        """Label values in `_BASE_LABELS` order."""
-        return (
-            self.operation,
-            self.provider,
-            self.original_model,
-            self.request_model,
-            self.response_model,
-        )
+    headers: tuple[str, ...] = ()
 
 
 class GenAIMetrics:
     """Upstream's four gen_ai histograms with its names, units, buckets and attributes."""
 
-    def __init__(self) -> None:
-        self.token_usage = Histogram(
+    def __init__(
+        self,
+        *,
+        header_labels: Mapping[str, str] | None = None,
+        label_value_limit: int = DEFAULT_LABEL_VALUE_LIMIT,
+        series_limit: int = DEFAULT_SERIES_LIMIT,
+    ) -> None:
+        if label_value_limit < 1 or series_limit < 1:
+            raise ValueError("metrics label and series limits must be at least 1")
+        self.registry = CollectorRegistry(auto_describe=False)
+        #: request header (lower-case) -> Prometheus label, in label order
+        self.header_labels = {
+            header.lower(): label_name(attribute)
+            for header, attribute in (header_labels or {}).items()
+        }
+        extra = tuple(self.header_labels.values())
+        base = (*_BASE_LABELS, *extra)
+        # Header-mapped values come from clients too: they are capped like model names.
+        folded = (*_CLIENT_CHOSEN, *range(len(_BASE_LABELS), len(base)))
+        self._limiters = [
+            _LabelLimiter(label_value_limit) if i in folded else None for i in range(len(base))
+        ]
+
+        def family(
+            name: str, doc: str, buckets: Sequence[float], labels: Sequence[str]
+        ) -> HistogramFamily:
+            histogram = Histogram(
+                name, doc, labelnames=labels, buckets=buckets, registry=self.registry
+            )
+            return HistogramFamily(histogram, labels, folded, series_limit)
+
+        self.token_usage = family(
             "gen_ai_client_token_usage",
             "Number of tokens processed.",
             _TOKEN_BUCKETS,
-            (*_BASE_LABELS, "gen_ai_token_type"),
+            (*base, "gen_ai_token_type"),
         )
-        self.request_duration = Histogram(
+        self.request_duration = family(
             "gen_ai_server_request_duration_seconds",
             "Generative AI server request duration such as time-to-last byte or last output token.",
             _DURATION_BUCKETS,
-            (*_BASE_LABELS, "error_type"),
+            (*base, "error_type"),
         )
-        self.time_to_first_token = Histogram(
+        self.time_to_first_token = family(
             "gen_ai_server_time_to_first_token_seconds",
             "Time to receive first token in streaming responses.",
             _TTFT_BUCKETS,
-            _BASE_LABELS,
+            base,
         )
-        self.time_per_output_token = Histogram(
+        self.time_per_output_token = family(
             "gen_ai_server_time_per_output_token_seconds",
             "Time between output tokens in streaming responses.",
             _TPOT_BUCKETS,
-            _BASE_LABELS,
+            base,
+        )
+
+    def _values(self, attrs: RequestAttributes) -> tuple[str, ...]:
+        raw = (
+            attrs.operation,
+            attrs.provider,
+            attrs.original_model,
+            attrs.request_model,
+            attrs.response_model,
+            *attrs.headers,
+        )
+        return tuple(
+            value if limit is None else limit(value)
+            for value, limit in zip(raw, self._limiters, strict=True)
         )
 
     def record(
@@ -147,8 +230,8 @@ class GenAIMetrics:
         ttft: float | None,
     ) -> None:
         """Record one finished request (token usage once, streaming latencies when streamed)."""
-        base = attrs.values()
-        self.request_duration.observe((*base, "" if success else "_OTHER"), duration)
+        base = self._values(attrs)
+        self.request_duration.observe((*base, "" if success else OTHER), duration)
         if usage is not None:
             observe = self.token_usage.observe
             observe((*base, "input"), usage.input_tokens)
@@ -165,12 +248,4 @@ class GenAIMetrics:
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every family."""
-        lines: list[str] = []
-        for histogram in (
-            self.token_usage,
-            self.request_duration,
-            self.time_to_first_token,
-            self.time_per_output_token,
-        ):
-            lines.extend(histogram.render())
-        return ("\n".join(lines) + "\n").encode()
+        return generate_latest(self.registry)

@@ -15,8 +15,9 @@ from typing import Any, Final, Literal, Protocol
 import aiohttp
 import orjson
 
-from gateway.accesslog import AccessRecord, log_access
-from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.accesslog import AccessRecord
+from gateway.metrics import GenAIMetrics
+from gateway.observation import Observation, Telemetry
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import (
@@ -363,11 +364,13 @@ class DataPlane:
         metrics: GenAIMetrics,
         *,
         body_limit: int = DEFAULT_BODY_LIMIT,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
         self.body_limit = body_limit
+        self.telemetry = telemetry or Telemetry(metrics)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -391,12 +394,13 @@ class DataPlane:
     ) -> None:
         """Handle one model request and write its single access-log line, whatever the outcome."""
         started = time.perf_counter()
-        record = AccessRecord(scope["method"], endpoint.path, time.time())
+        observation = self.telemetry.start(scope, endpoint.kind, endpoint.path)
         try:
-            await self._handle(endpoint, config, scope, receive, send, record, started)
+            await self._handle(
+                endpoint, config, scope, receive, observation.wrap(send), observation, started
+            )
         finally:
-            record.duration = time.perf_counter() - started
-            log_access(record)
+            observation.finish()
 
     async def _handle(
         self,
@@ -405,9 +409,10 @@ class DataPlane:
         scope: Scope,
         receive: Receive,
         send: Send,
-        record: AccessRecord,
+        observation: Observation,
         started: float,
     ) -> None:
+        record = observation.record
         try:
             raw = await read_body(receive, limit=self.body_limit)
         except RequestBodyTooLarge as exc:
@@ -425,6 +430,7 @@ class DataPlane:
             message = f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
             await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
             return
+        observation.request(body, raw)
         model = body.get("model")
         if not isinstance(model, str) or not model:
             if endpoint.api == "Anthropic":
@@ -441,6 +447,7 @@ class DataPlane:
             return
         record.route = rule.label
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
+        observation.upstream_headers(forwarded)
         exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
         call = _Call()
         task = asyncio.current_task()
@@ -484,13 +491,14 @@ class DataPlane:
         except UpstreamFailure as exc:
             record.error = str(exc)
             await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, call=call)
-            self._record_metrics(endpoint, None, model, record, started, success=False)
             return
         response, ref = opened.response, opened.ref
         record.attempts = opened.attempts
         record.backend = ref.target.name
         record.provider = ref.target.provider
         record.request_model = ref.model_name_override or model
+        record.upstream_host = ref.target.base_url.partition("://")[2]
+        record.upstream_service_time = time.perf_counter() - started
         try:
             if response.status < 300 and response.content_type == "text/event-stream":
                 await self._relay_stream(exchange, opened, rule, record, call, send, started)
@@ -498,7 +506,6 @@ class DataPlane:
                 await self._relay_body(exchange, opened, rule, record, call, send)
         finally:
             response.release()
-        self._record_metrics(endpoint, ref, model, record, started, success=record.status < 400)
 
     async def _relay_body(
         self,
@@ -605,32 +612,6 @@ class DataPlane:
         record.costs = costs
         if errors:
             record.error = "; ".join(errors)
-
-    def _record_metrics(
-        self,
-        endpoint: Endpoint,
-        ref: BackendRef | None,
-        model: str,
-        record: AccessRecord,
-        started: float,
-        *,
-        success: bool,
-    ) -> None:
-        request_model = record.request_model or model
-        attrs = RequestAttributes(
-            operation=endpoint.kind,
-            provider=ref.target.provider if ref is not None else "",
-            original_model=model,
-            request_model=request_model,
-            response_model=record.response_model or request_model,
-        )
-        self.metrics.record(
-            attrs,
-            duration=time.perf_counter() - started,
-            success=success and record.error is None,
-            usage=record.usage,
-            ttft=record.ttft,
-        )
 
     @staticmethod
     async def _reply(

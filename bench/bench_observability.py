@@ -1,14 +1,15 @@
 """Benchmark: what observability costs — access log and tracing on vs off, in one run.
 
-    .venv/bin/python bench/bench_observability.py [--seconds 3] [--concurrency 64]
+    .venv/bin/python bench/bench_observability.py [--seconds 2] [--rounds 3] [--concurrency 64]
         [--baseline-root PATH]
 
-Starts the zero-delay simulator and one gateway per variant (pinned to CPU 0, measured one at a
-time): `--quiet` (no access log, tracing off: the baseline), the access log on (JSON, then text)
-written to a pipe this script drains, tracing on (OTLP/HTTP to a loopback receiver in this
-process, OpenInference attributes), and both. With `--baseline-root` (another checkout, e.g. the
-main branch) its `--quiet` gateway is measured too, to compare metrics implementations. Prints
-requests/s per scenario and the ratio to the baseline measured in the same run.
+Starts the zero-delay simulator and one gateway per variant, all pinned to CPU 0 and measured one
+at a time, variants interleaved over `--rounds` rounds (medians reported, so load from elsewhere
+on a shared machine hits them alike): `--quiet` (no access log, tracing off: the baseline), the
+access log on (JSON, then text) written to a pipe this script drains, tracing on (OTLP/HTTP to a
+loopback receiver in this process, OpenInference attributes), and both. With `--baseline-root`
+(another checkout, e.g. the main branch) its `--quiet` gateway is measured too, to compare
+metrics implementations. Prints requests/s per scenario and the ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,6 +60,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="per throughput run")
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--baseline-root", type=Path, help="another checkout to measure too")
     args = parser.parse_args()
 
@@ -101,49 +103,53 @@ def main() -> int:
         ("translated streaming", "/v1/chat/completions",
          {"model": "claude-sonnet-4-5", "messages": PROMPT, "stream": True}, "[DONE]"),
     ]  # fmt: skip
-    results: dict[str, dict[str, Any]] = {}
+    # rps per variant and scenario, one value per round; variants interleave within each round so
+    # that load from elsewhere on a shared machine hits them alike.
+    results: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in variants}
+    errors: dict[str, int] = dict.fromkeys(results, 0)
+    gateways: dict[str, tuple[subprocess.Popen[str], str]] = {}
     try:
         for name, root, extra, env in variants:
-            process, url = _start_gateway(root, handle.name, extra, env, gateway_cpus)
-            try:
-                results[name] = {
-                    scenario: _measure(
-                        {
-                            "url": url + path,
-                            "headers": headers,
-                            "body": body,
-                            "expect": expect,
-                            "concurrency": args.concurrency,
-                            "requests": 0,
-                            "seconds": args.seconds,
-                        },
-                        load_cpus,
-                    )
-                    for scenario, path, body, expect in scenarios
-                }
-            finally:
-                process.terminate()
-                process.wait()
+            gateways[name] = _start_gateway(root, handle.name, extra, env, gateway_cpus)
+        for _ in range(args.rounds):
+            for scenario, path, body, expect in scenarios:
+                for name, (_, url) in gateways.items():
+                    spec = {
+                        "url": url + path,
+                        "headers": headers,
+                        "body": body,
+                        "expect": expect,
+                        "concurrency": args.concurrency,
+                        "requests": 0,
+                        "seconds": args.seconds,
+                    }
+                    measured = _measure(spec, load_cpus)
+                    results[name].setdefault(scenario, []).append(measured["rps"])
+                    errors[name] += measured["errors"]
     finally:
+        for process, _ in gateways.values():
+            process.terminate()
+            process.wait()
         sim.terminate()
         sim.wait()
         receiver.stop()
         os.unlink(handle.name)
 
-    print(f"\ngateway on CPU {sorted(gateway_cpus)}; {args.seconds:g}s at c={args.concurrency}")
+    print(
+        f"\ngateways on CPU {sorted(gateway_cpus)}; {args.rounds} interleaved rounds of "
+        f"{args.seconds:g}s at c={args.concurrency}; median requests/s"
+    )
     print(f"spans received by the loopback OTLP receiver: {len(receiver.spans)}\n")
     header = f"{'variant':34}" + "".join(f"{s:>22} {'ratio':>6}" for s, *_ in scenarios)
     print(header + f" {'errors':>6}")
     print("-" * (len(header) + 7))
-    baseline = results["quiet (baseline)"]
+    baseline = {k: statistics.median(v) for k, v in results["quiet (baseline)"].items()}
     for name, by_scenario in results.items():
         row = f"{name:34}"
-        errors = 0
         for scenario, *_ in scenarios:
-            rps = by_scenario[scenario]["rps"]
-            errors += by_scenario[scenario]["errors"]
-            row += f"{rps:18.0f} rps {rps / baseline[scenario]['rps']:6.3f}"
-        print(row + f" {errors:6d}")
+            rps = statistics.median(by_scenario[scenario])
+            row += f"{rps:18.0f} rps {rps / baseline[scenario]:6.3f}"
+        print(row + f" {errors[name]:6d}")
     return 0
 
 

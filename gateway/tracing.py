@@ -125,10 +125,15 @@ def _exporter(env: Mapping[str, str], kind: str) -> SpanExporter:
     protocol = env.get(
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", env.get("OTEL_EXPORTER_OTLP_PROTOCOL", "")
     )
+    # The exporters read their other settings (headers, timeout, TLS) from the process environment.
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or None
+    base = env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if protocol in ("", "http/protobuf"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        return OTLPSpanExporter()
+        if endpoint is None and base:
+            endpoint = base.rstrip("/") + "/v1/traces"
+        return OTLPSpanExporter(endpoint=endpoint)
     if protocol == "grpc":
         try:
             from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
@@ -139,7 +144,7 @@ def _exporter(env: Mapping[str, str], kind: str) -> SpanExporter:
                 "OTEL_EXPORTER_OTLP_PROTOCOL=grpc needs opentelemetry-exporter-otlp-proto-grpc "
                 "(pip install it, or use http/protobuf)"
             ) from None
-        return GrpcExporter()  # type: ignore[no-any-return]
+        return GrpcExporter(endpoint=endpoint or base)  # type: ignore[no-any-return]
     raise TracingConfigError(
         f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol!r} is not supported (http/protobuf or grpc)"
     )

@@ -19,6 +19,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "chromium could not be installed: the browser test will be skipped"
 fi
 
+# Opt-in: spans into Arize Phoenix (a real OTLP receiver, ~850 MB) in its own virtualenv.
+if [ "${AIGW_TEST_PHOENIX:-}" = 1 ]; then
+  [ -x .venv-phoenix/bin/phoenix ] || { "$PYTHON" -m venv .venv-phoenix \
+    && .venv-phoenix/bin/python -m pip install --quiet arize-phoenix; }
+  export AIGW_TEST_PHOENIX="$PWD/.venv-phoenix/bin/phoenix"
+fi
+
 .venv/bin/ruff check aigw_sdk gateway tests tools bench
 .venv/bin/ruff format --check aigw_sdk gateway tests tools bench
 .venv/bin/mypy --strict aigw_sdk gateway

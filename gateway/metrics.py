@@ -1,4 +1,4 @@
-"""Upstream's gen_ai metrics (§7) on prometheus_client, with bounded label cardinality.
+"""Upstream's gen_ai metrics (§7) exposed through prometheus_client, with bounded cardinality.
 
 Names, units, buckets and attributes are upstream's; request headers can be mapped to labels as
 `OTEL_AIGW_METRICS_REQUEST_HEADER_ATTRIBUTES` does. Model names come from clients (a catch-all
@@ -10,12 +10,16 @@ clients send.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Final
 
-import prometheus_client
-from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from gateway.translation.usage import TokenUsage
 
@@ -52,9 +56,6 @@ _BASE_LABELS: Final = (
 # Positions in `_BASE_LABELS` whose values the client chooses (the gateway picks the others).
 _CLIENT_CHOSEN: Final = (2, 3, 4)
 
-# The `_created` series are prometheus_client's addition; upstream's exposition has none.
-prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
-
 
 def label_name(attribute: str) -> str:
     """The Prometheus label of an OTel attribute name (`tenant.id` -> `tenant_id`)."""
@@ -81,58 +82,78 @@ class _LabelLimiter:
 
 
 class HistogramFamily:
-    """One histogram family; series beyond `series_limit` fold their client-chosen labels."""
+    """One histogram family: series of bucket counts, exposed by prometheus_client's collector API.
 
-    __slots__ = ("_children", "_folded", "_histogram", "_series_limit", "labels")
+    Observations only bump a list entry (the data plane records several per request);
+    prometheus_client builds the exposition from them at scrape time. Past `series_limit` series,
+    new label sets fold their client-chosen labels into `_OTHER`.
+    """
+
+    __slots__ = (
+        "_folded", "_series", "_series_limit", "buckets", "documentation", "labels", "name",
+    )  # fmt: skip
 
     def __init__(
         self,
-        histogram: Histogram,
+        name: str,
+        documentation: str,
+        buckets: Sequence[float],
         labels: Sequence[str],
         folded: Sequence[int],
         series_limit: int,
     ) -> None:
-        self._histogram = histogram
-        self._children: dict[tuple[str, ...], Histogram] = {}
+        self.name = name
+        self.documentation = documentation
+        self.buckets = tuple(buckets)
+        self.labels = tuple(labels)
         self._folded = tuple(folded)
         self._series_limit = series_limit
-        self.labels = tuple(labels)
+        # label values -> (counts per bucket then +Inf, [sum])
+        self._series: dict[tuple[str, ...], tuple[list[int], list[float]]] = {}
 
     def observe(self, values: tuple[str, ...], amount: float) -> None:
         """Record one observation in the series of these label values."""
-        child = self._children.get(values)
-        if child is None:
-            child = self._child(values)
-        child.observe(amount)
+        series = self._series.get(values)
+        if series is None:
+            series = self._new_series(values)
+        series[0][bisect_left(self.buckets, amount)] += 1
+        series[1][0] += amount
 
-    def _child(self, values: tuple[str, ...]) -> Histogram:
-        if len(self._children) >= self._series_limit:
+    def _new_series(self, values: tuple[str, ...]) -> tuple[list[int], list[float]]:
+        if len(self._series) >= self._series_limit:
             folded = list(values)
             for index in self._folded:
                 folded[index] = OTHER
-            key = tuple(folded)
-            child = self._children.get(key) or self._histogram.labels(*key)
-            self._children.setdefault(key, child)
-            return child
-        child = self._histogram.labels(*values)
-        self._children[values] = child
-        return child
+            values = tuple(folded)
+            existing = self._series.get(values)
+            if existing is not None:
+                return existing
+        series: tuple[list[int], list[float]] = ([0] * (len(self.buckets) + 1), [0.0])
+        self._series[values] = series
+        return series
 
     @property
     def series(self) -> int:
         """How many label sets this family holds."""
-        return len(self._children)
+        return len(self._series)
 
     def count(self, **labels: str) -> int:
         """Observations of every series whose labels include `labels` (for tests and reports)."""
-        total = 0.0
-        for metric in self._histogram.collect():
-            for sample in metric.samples:
-                if sample.name.endswith("_count") and all(
-                    sample.labels.get(k) == v for k, v in labels.items()
-                ):
-                    total += sample.value
-        return int(total)
+        return sum(
+            sum(counts)
+            for key, (counts, _) in self._series.items()
+            if all(dict(zip(self.labels, key, strict=True)).get(k) == v for k, v in labels.items())
+        )
+
+    def collect(self) -> HistogramMetricFamily:
+        """The family for prometheus_client's exposition (cumulative buckets)."""
+        family = HistogramMetricFamily(self.name, self.documentation, labels=self.labels)
+        bounds = [floatToGoString(bound) for bound in self.buckets]  # type: ignore[no-untyped-call]
+        for key, (counts, total) in self._series.items():
+            cumulative = list(accumulate(counts))
+            buckets = [*zip(bounds, cumulative[:-1], strict=True), ("+Inf", cumulative[-1])]
+            family.add_metric(key, buckets, total[0])
+        return family
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +168,7 @@ class RequestAttributes:
     headers: tuple[str, ...] = ()
 
 
-class GenAIMetrics:
+class GenAIMetrics(Collector):
     """Upstream's four gen_ai histograms with its names, units, buckets and attributes."""
 
     def __init__(
@@ -159,7 +180,6 @@ class GenAIMetrics:
     ) -> None:
         if label_value_limit < 1 or series_limit < 1:
             raise ValueError("metrics label and series limits must be at least 1")
-        self.registry = CollectorRegistry(auto_describe=False)
         #: request header (lower-case) -> Prometheus label, in label order
         self.header_labels = {
             header.lower(): label_name(attribute)
@@ -169,17 +189,15 @@ class GenAIMetrics:
         base = (*_BASE_LABELS, *extra)
         # Header-mapped values come from clients too: they are capped like model names.
         folded = (*_CLIENT_CHOSEN, *range(len(_BASE_LABELS), len(base)))
-        self._limiters = [
-            _LabelLimiter(label_value_limit) if i in folded else None for i in range(len(base))
-        ]
+        self._original, self._request, self._response = (
+            _LabelLimiter(label_value_limit) for _ in range(3)
+        )
+        self._header_limits = [_LabelLimiter(label_value_limit) for _ in extra]
 
         def family(
             name: str, doc: str, buckets: Sequence[float], labels: Sequence[str]
         ) -> HistogramFamily:
-            histogram = Histogram(
-                name, doc, labelnames=labels, buckets=buckets, registry=self.registry
-            )
-            return HistogramFamily(histogram, labels, folded, series_limit)
+            return HistogramFamily(name, doc, buckets, labels, folded, series_limit)
 
         self.token_usage = family(
             "gen_ai_client_token_usage",
@@ -205,20 +223,21 @@ class GenAIMetrics:
             _TPOT_BUCKETS,
             base,
         )
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(self)
 
     def _values(self, attrs: RequestAttributes) -> tuple[str, ...]:
-        raw = (
+        base = (
             attrs.operation,
             attrs.provider,
-            attrs.original_model,
-            attrs.request_model,
-            attrs.response_model,
-            *attrs.headers,
+            self._original(attrs.original_model),
+            self._request(attrs.request_model),
+            self._response(attrs.response_model),
         )
-        return tuple(
-            value if limit is None else limit(value)
-            for value, limit in zip(raw, self._limiters, strict=True)
-        )
+        if not self._header_limits:
+            return base
+        headers = zip(attrs.headers, self._header_limits, strict=True)
+        return (*base, *(limit(value) for value, limit in headers))
 
     def record(
         self,
@@ -246,6 +265,16 @@ class GenAIMetrics:
                 per_token = (duration - ttft) / (usage.output_tokens - 1)
                 self.time_per_output_token.observe(base, per_token)
 
+    def collect(self) -> Iterable[Metric]:
+        """prometheus_client's collector protocol: the four families."""
+        for histogram in (
+            self.token_usage,
+            self.request_duration,
+            self.time_to_first_token,
+            self.time_per_output_token,
+        ):
+            yield histogram.collect()
+
     def render(self) -> bytes:
-        """The Prometheus text exposition of every family."""
+        """The Prometheus text exposition of every family (prometheus_client's encoder)."""
         return generate_latest(self.registry)

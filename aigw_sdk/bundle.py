@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 from aigw_sdk.errors import BundleInvalidError
 from aigw_sdk.models.base import Resource
 from aigw_sdk.models.registry import parse_resource
-from aigw_sdk.serialization.yaml import dump_documents, parse_documents, read_sources
+from aigw_sdk.serialization.yaml import LoadLimits, dump_documents, parse_documents, read_sources
 from aigw_sdk.serialization.yaml import substitute_env as _substitute
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class Bundle:
 
     def __init__(self, resources: Iterable[Resource] = ()) -> None:
         self._resources: list[Resource] = []
+        self._positions: dict[tuple[str, str, str, str], int] = {}  # key -> index (named only)
         self.add(*resources)
 
     # -- building -------------------------------------------------------------------------------
@@ -40,17 +41,20 @@ class Bundle:
         for resource in resources:
             if not isinstance(resource, Resource):
                 raise TypeError(f"Bundle holds Resource objects, not {type(resource).__name__}")
-            for index, existing in enumerate(self._resources):
-                if resource.kind and resource.name and existing.key == resource.key:
-                    self._resources[index] = resource
-                    break
-            else:
-                self._resources.append(resource)
+            named = bool(resource.kind and resource.name)
+            index = self._positions.get(resource.key) if named else None
+            if index is not None:
+                self._resources[index] = resource
+                continue
+            if named:
+                self._positions[resource.key] = len(self._resources)
+            self._resources.append(resource)
         return self
 
     def remove(self, resource: Resource) -> Bundle:
         """Drop the resource with the same key (no error when absent)."""
         self._resources = [r for r in self._resources if r.key != resource.key]
+        self._positions = {r.key: i for i, r in enumerate(self._resources) if r.kind and r.name}
         return self
 
     def __add__(self, other: Bundle) -> Bundle:
@@ -143,13 +147,16 @@ def load_yaml(
     *sources: str | Path,
     substitute_env: bool = False,
     env: dict[str, str] | None = None,
+    limits: LoadLimits | None = None,
 ) -> Bundle:
     """Load YAML files, directories or texts (multi-document) into one :class:`Bundle`.
 
     ``substitute_env=True`` expands ``${VAR}`` / ``${VAR:=default}`` first, as ``aigw run`` does.
     Syntax errors raise :class:`~aigw_sdk.errors.BundleLoadError` naming file and line. Objects
     whose fields do not fit their model are kept (as ``ParseFailure``) so that
-    :meth:`Bundle.validate` reports every problem with the API server's wording.
+    :meth:`Bundle.validate` reports every problem with the API server's wording. Each text is
+    bounded by ``limits`` (size, documents, nesting, alias expansion; :class:`LoadLimits`), and
+    duplicate keys are an error naming the key and line.
     """
     if not sources:
         raise TypeError("load_yaml() needs a path or YAML text")
@@ -157,5 +164,6 @@ def load_yaml(
     for source in sources:
         for text, name in read_sources(source):
             expanded = _substitute(text, env) if substitute_env else text
-            bundle.add(*(parse_resource(doc) for doc in parse_documents(expanded, source=name)))
+            documents = parse_documents(expanded, source=name, limits=limits)
+            bundle.add(*(parse_resource(doc) for doc in documents))
     return bundle

@@ -1,4 +1,4 @@
-"""The ``aigw-sdk`` command line.
+"""The ``aigw-sdk`` command line: one dispatcher, each command with its own parser and help.
 
 Exit codes: 0 success, 1 validation (or apply) failure, 2 usage error or unreadable input,
 3 timeout (cluster waits).
@@ -10,7 +10,9 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from aigw_sdk import presets
 from aigw_sdk.bundle import load_yaml
@@ -18,58 +20,164 @@ from aigw_sdk.conversion import ConversionError
 from aigw_sdk.errors import APIDeprecationWarning, BundleLoadError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PROG = "aigw-sdk"
+
+Entry = Callable[[list[str]], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its one-line summary and the function that runs it on its own arguments."""
+
+    summary: str
+    entry: Entry
+    extra: str | None = None  # the pip extra it needs, named when its import fails
+
+
+def _run(argv: list[str]) -> int:
+    from gateway.app import run_main
+
+    return run_main(argv, prog=f"{PROG} run")
+
+
+def _simulator(argv: list[str]) -> int:
+    from gateway.simulator.__main__ import main as simulator_main
+
+    return simulator_main(argv, prog=f"{PROG} simulator")
+
+
+def _demo(argv: list[str]) -> int:
+    from aigw_sdk.demo import demo_main
+
+    return demo_main(argv)
+
+
+def _cluster(name: str) -> Entry:
+    def entry(argv: list[str]) -> int:
+        from aigw_sdk.apply.cli import cluster_main
+
+        return cluster_main([name, *argv])
+
+    return entry
+
+
+def _offline(name: str) -> Entry:
+    def entry(argv: list[str]) -> int:
+        parser = _offline_parser(name)
+        ns = parser.parse_args(argv)
+        try:
+            result: int = ns.handler(ns)
+        except BundleLoadError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return result
+
+    return entry
+
+
+COMMANDS: dict[str, Command] = {
+    "run": Command(
+        "serve bundles on the local gateway (the simulator when no API key is set)", _run, "gateway"
+    ),
+    "simulator": Command(
+        "run the Anthropic/OpenAI simulator upstream alone", _simulator, "gateway"
+    ),
+    "demo": Command("the seed 'Connect Anthropic' walkthrough end to end", _demo, "gateway"),
+    "validate": Command(
+        "validate bundles offline like the Kubernetes API server", _offline("validate")
+    ),
+    "convert": Command("convert AI Gateway objects to another API version", _offline("convert")),
+    "new": Command("print a preset bundle (anthropic, openai)", _offline("new")),
+    "apply": Command("server-side apply bundles to a cluster", _cluster("apply"), "kubernetes"),
+    "diff": Command("show what apply would change on a cluster", _cluster("diff"), "kubernetes"),
+    "delete": Command("delete a bundle's objects from a cluster", _cluster("delete"), "kubernetes"),
+    "status": Command(
+        "show a bundle's objects and conditions on a cluster", _cluster("status"), "kubernetes"
+    ),
+}
+
+
+def package_version() -> str:
+    """The installed distribution's version."""
+    try:
+        return version("aigw-sdk")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def _top_help() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = [
+        f"usage: {PROG} [-h] [--version] COMMAND [ARGS...]",
+        "",
+        "Build, validate, run and apply Envoy AI Gateway bundles.",
+        "",
+        "commands:",
+        *(f"  {name:<{width}}  {cmd.summary}" for name, cmd in COMMANDS.items()),
+        "",
+        "options:",
+        "  -h, --help  show this help and exit",
+        "  --version   print the version and exit",
+        "",
+        f"Run '{PROG} COMMAND --help' for the options of a command.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``aigw-sdk`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # Commands served by other parts of the product are dispatched before argparse sees them.
-    if args and args[0] in ("run", "simulator"):
-        from gateway.app import run_main
-
-        return run_main(args)
-    if args and args[0] in ("apply", "diff", "delete", "status"):
-        from aigw_sdk.apply.cli import cluster_main
-
-        return cluster_main(args)
-    if args and args[0] == "demo":
-        from aigw_sdk.demo import demo_main
-
-        return demo_main(args[1:])
-    parser = _parser()
-    ns = parser.parse_args(args)
+    if not args:
+        sys.stderr.write(_top_help())
+        return EXIT_USAGE
+    name, rest = args[0], args[1:]
+    if name in ("-h", "--help"):
+        sys.stdout.write(_top_help())
+        return EXIT_OK
+    if name == "--version":
+        print(f"{PROG} {package_version()}")
+        return EXIT_OK
+    command = COMMANDS.get(name)
+    if command is None:
+        print(
+            f"{PROG}: error: unknown command {name!r} (choose from {', '.join(COMMANDS)})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        result: int = ns.handler(ns)
-        return result
-    except BundleLoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        return command.entry(rest)
+    except ModuleNotFoundError as exc:
+        if command.extra is None:
+            raise
+        print(
+            f"error: '{PROG} {name}' needs the {command.extra} extra ({exc.name} is missing): "
+            f"pip install 'aigw-sdk[{command.extra}]'",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="aigw-sdk",
-        description="Build, validate and run Envoy AI Gateway bundles. More commands: run, "
-        "simulator, demo (local gateway); apply, diff, delete, status (cluster).",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+# -- the offline commands: validate, convert, new ------------------------------------------
 
-    validate = sub.add_parser("validate", help="validate bundles offline like the API server")
-    validate.add_argument("files", nargs="+", metavar="FILE")
-    validate.add_argument("-o", "--output", choices=("text", "json"), default="text")
-    validate.add_argument("--env", action="store_true", help="expand ${VAR} references first")
-    validate.set_defaults(handler=_validate)
 
-    convert = sub.add_parser("convert", help="convert AI Gateway objects to another version")
-    convert.add_argument("files", nargs="+", metavar="FILE")
-    convert.add_argument("--to", choices=("v1beta1", "v1alpha1"), default="v1beta1")
-    convert.set_defaults(handler=_convert)
-
-    new = sub.add_parser("new", help="print a preset bundle")
-    new.add_argument("preset", choices=("anthropic", "openai"))
-    new.add_argument("--model", action="append", dest="models", metavar="M")
-    new.add_argument("--api-key", default=None, help="value for the Secret (default: placeholder)")
-    new.set_defaults(handler=_new)
+def _offline_parser(name: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=COMMANDS[name].summary)
+    if name == "validate":
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
+        parser.add_argument("--env", action="store_true", help="expand ${VAR} references first")
+        parser.set_defaults(handler=_validate)
+    elif name == "convert":
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--to", choices=("v1beta1", "v1alpha1"), default="v1beta1")
+        parser.set_defaults(handler=_convert)
+    else:
+        parser.add_argument("preset", choices=("anthropic", "openai"))
+        parser.add_argument("--model", action="append", dest="models", metavar="M")
+        parser.add_argument(
+            "--api-key", default=None, help="value for the Secret (default: placeholder)"
+        )
+        parser.set_defaults(handler=_new)
     return parser
 
 

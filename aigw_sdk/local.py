@@ -53,7 +53,8 @@ class LocalGateway:
     also runs the simulator; without a bundle the seed's models are then routed to it. A given
     bundle is served unchanged — use :meth:`simulated` for a copy pointed at the simulator.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
-    separate Python process.
+    separate Python process. ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters
+    in Redis, shared with every other gateway process using it.
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class LocalGateway:
         simulator: bool | None = None,
         mode: Mode = "thread",
         admin_token: str | None = None,
+        ratelimit_redis: str | None = None,
     ) -> None:
         if mode not in ("thread", "subprocess"):
             raise ValueError(f"mode: must be 'thread' or 'subprocess', not {mode!r}")
@@ -76,6 +78,8 @@ class LocalGateway:
         )
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
+        self._ratelimit_redis = ratelimit_redis
+        self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
         self._process: subprocess.Popen[str] | None = None
@@ -119,7 +123,10 @@ class LocalGateway:
             elif bundle is None:
                 bundle = autoconfig(os.environ).bundle
             config = compile_bundle(bundle if bundle is not None else Bundle())
-            service = GatewayService(config, admin_token=self.admin_token)
+            self.warnings = list(config.warnings)
+            service = GatewayService(
+                config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
+            )
             port, admin = loop.start_gateway(service, port=self._port, admin_port=self._admin_port)
         except BaseException:
             loop.stop()
@@ -133,6 +140,8 @@ class LocalGateway:
             sys.executable, "-m", "gateway",
             "--port", str(self._port), "--admin-port", str(self._admin_port), "--quiet",
         ]  # fmt: skip
+        if self._ratelimit_redis:
+            args += ["--ratelimit-redis", self._ratelimit_redis]
         if self._bundle is not None:
             handle, name = tempfile.mkstemp(prefix="aigw-", suffix=".yaml")
             with os.fdopen(handle, "w") as out:
@@ -272,6 +281,14 @@ class LocalGateway:
         response.raise_for_status()
         rows: list[dict[str, Any]] = response.json()["requests"]
         return rows
+
+    def ratelimits(self) -> dict[str, Any]:
+        """Every rate limit and quota bucket with its counters in the current window."""
+        with self._admin() as client:
+            response = client.get("/ratelimits")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
 
     def simulated(self, bundle: Bundle) -> Bundle:
         """A copy of `bundle` whose Backends point at the simulator (plain HTTP, its API key)."""

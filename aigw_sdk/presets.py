@@ -3,11 +3,13 @@
 ``anthropic()`` is the seed guide's bundle (``examples/basic/anthropic.yaml``), ``openai()`` its
 OpenAI sibling, ``provider_fallback()`` two providers with priorities plus the BackendTrafficPolicy
 retry of ``examples/provider_fallback/``. ``with_model()`` is the guide's "more models" step.
+``token_rate_limits()`` adds the per-tenant token budgets of ``examples/token_ratelimit/``, and
+``quota_policy()`` builds a QuotaPolicy for one backend's model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +23,7 @@ from aigw_sdk.models import (
     BackendTLSPolicy,
     BackendTrafficPolicy,
     ObjectMeta,
+    QuotaPolicy,
     Resource,
     Secret,
 )
@@ -228,6 +231,114 @@ def with_model(
     copy = Bundle(bundle.resources)
     copy.add(updated)
     return copy
+
+
+# The llmRequestCosts of examples/token_ratelimit: metadata key -> cost type.
+TOKEN_COSTS: dict[str, str] = {
+    "llm_input_token": "InputToken",
+    "llm_cached_input_token": "CachedInputToken",
+    "llm_cache_creation_input_token": "CacheCreationInputToken",
+    "llm_output_token": "OutputToken",
+    "llm_total_token": "TotalToken",
+}
+
+
+def token_rate_limits(
+    bundle: Bundle,
+    limits: Mapping[str, int],
+    *,
+    unit: Literal["Second", "Minute", "Hour", "Day", "Month", "Year"] = "Hour",
+    tenant_header: str = "x-tenant-id",
+    route: str | None = None,
+    shadow: bool = False,
+) -> Bundle:
+    """A copy of ``bundle`` with per-tenant token budgets, as ``examples/token_ratelimit/``.
+
+    The route records the token counts in ``llmRequestCosts`` (keys of :data:`TOKEN_COSTS`), and
+    a BackendTrafficPolicy on its HTTPRoute gets one global rule per entry of ``limits`` (metadata
+    key -> tokens per ``unit``), budgeted per distinct ``tenant_header`` value: the request costs
+    0 (it only checks the budget) and the response costs the tokens it used.
+    """
+    unknown = sorted(set(limits) - set(TOKEN_COSTS))
+    if unknown:
+        raise ValueError(f"limits: unknown metadata keys {unknown} (known: {sorted(TOKEN_COSTS)})")
+    routes = bundle.of_kind(AIGatewayRoute)
+    target = next((r for r in routes if route is None or r.name == route), None)
+    if target is None or target.spec is None:
+        raise ValueError(f"bundle has no AIGatewayRoute{f' named {route!r}' if route else ''}")
+    updated = target.model_copy(deep=True)
+    assert updated.spec is not None
+    updated.spec = type(updated.spec).model_validate(
+        {
+            **updated.spec.to_dict(),
+            "llmRequestCosts": [
+                {"metadataKey": key, "type": kind} for key, kind in TOKEN_COSTS.items()
+            ],
+        }
+    )
+    rules = [
+        {
+            "clientSelectors": [{"headers": [{"name": tenant_header, "type": "Distinct"}]}],
+            "limit": {"requests": limit, "unit": unit},
+            "cost": {
+                "request": {"from": "Number", "number": 0},
+                "response": {
+                    "from": "Metadata",
+                    "metadata": {"namespace": "io.envoy.ai_gateway", "key": key},
+                },
+            },
+            **({"shadowMode": True} if shadow else {}),
+        }
+        for key, limit in limits.items()
+    ]
+    policy = BackendTrafficPolicy(
+        metadata=_meta(f"{target.name}-token-ratelimit", target.namespace or "default"),
+        spec={
+            "targetRefs": [
+                {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": target.name}
+            ],
+            "rateLimit": {"type": "Global", "global": {"rules": rules}},
+        },
+    )
+    copy = Bundle(bundle.resources)
+    copy.add(updated, policy)
+    return copy
+
+
+def quota_policy(
+    name: str,
+    backend: str,
+    model: str,
+    limit: int,
+    *,
+    duration: Literal["1s", "1m", "1h", "1d"] = "1h",
+    cost_expression: str | None = None,
+    tenant_header: str | None = None,
+    tenant_limit: int | None = None,
+    namespace: str = "default",
+) -> QuotaPolicy:
+    """A QuotaPolicy giving ``model`` on AIServiceBackend ``backend`` ``limit`` tokens per
+    ``duration`` (the cost is ``total_tokens`` unless ``cost_expression`` says otherwise); with
+    ``tenant_header`` each distinct value of that header also gets ``tenant_limit``."""
+    quota: dict[str, object] = {"defaultBucket": {"limit": limit, "duration": duration}}
+    if cost_expression is not None:
+        quota["costExpression"] = cost_expression
+    if tenant_header is not None:
+        quota["bucketRules"] = [
+            {
+                "clientSelectors": [{"headers": [{"name": tenant_header, "type": "Distinct"}]}],
+                "quota": {"limit": tenant_limit or limit, "duration": duration},
+            }
+        ]
+    return QuotaPolicy(
+        metadata=_meta(name, namespace),
+        spec={
+            "targetRefs": [
+                {"group": "aigateway.envoyproxy.io", "kind": "AIServiceBackend", "name": backend}
+            ],
+            "perModelQuotas": [{"modelName": model, "quota": quota}],
+        },
+    )
 
 
 def _single(provider: Provider, models: Sequence[str], *, namespace: str, gateway: str) -> Bundle:

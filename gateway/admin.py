@@ -1,24 +1,30 @@
-"""The admin ASGI app: /health, /metrics (Prometheus text), /requests (the last requests),
-/config (GET redacted, PUT reload).
+"""The admin ASGI app: /health, /metrics, /requests (the last requests), /ratelimits, /config
+(GET redacted, PUT reload).
 
-`PUT /config` takes the same multi-document YAML as the command line, validates the whole bundle
-with the SDK and compiles it; only when both succeed does it replace the data plane's config
-reference, so a bad bundle changes nothing and requests in flight keep the config they started
-with. `/config` needs `Authorization: Bearer <admin token>`.
+`PUT /config` takes the bundle itself as its body — multi-document YAML or JSON, never a path
+or a directory — validates the whole bundle with the SDK and compiles it; only when both succeed
+does it replace the data plane's config reference, so a bad bundle changes nothing and requests
+in flight keep the config they started with. Parsing, validating and compiling run in a worker
+thread, one reload at a time, so the data plane's event loop never waits for them. `/config`
+needs `Authorization: Bearer <admin token>`.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from typing import Final
+from typing import Any, Final
 from urllib.parse import parse_qs
 
+import anyio
+import anyio.to_thread
 import orjson
 
-from aigw_sdk.bundle import load_yaml
+from aigw_sdk.bundle import Bundle
 from aigw_sdk.errors import BundleLoadError
-from gateway.config import ConfigError, compile_config
+from aigw_sdk.models.registry import parse_resource
+from aigw_sdk.serialization.yaml import parse_documents
+from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.metrics import GenAIMetrics
 from gateway.server import DataPlane
 from gateway.serving import (
@@ -46,6 +52,7 @@ class AdminApp:
         self.plane = plane
         self.metrics = metrics
         self._token = token.encode()
+        self._reload = anyio.Lock()
 
     def __repr__(self) -> str:
         return "AdminApp(token='***')"
@@ -61,6 +68,9 @@ class AdminApp:
             await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
         elif path == "/requests":
             await self._requests(scope, send)
+        elif path == "/ratelimits":
+            snapshot = await self.plane.limiter.snapshot(self.plane.config.ratelimits)
+            await send_response(send, 200, orjson.dumps(snapshot))
         elif path == "/config":
             if not self._authorized(scope):
                 body = orjson.dumps(
@@ -106,37 +116,55 @@ class AdminApp:
             return
         except ClientDisconnected:
             return
-        try:
-            # No ${VAR} expansion here: that is for files read at start-up. Expanding a bundle
-            # sent over the network would copy the gateway's environment into its config.
-            bundle = load_yaml(raw.decode("utf-8"))
-        except (BundleLoadError, UnicodeDecodeError) as exc:
-            await send_response(send, 400, orjson.dumps({"error": f"invalid YAML: {exc}"}))
-            return
-        issues = bundle.validate()
-        errors = [issue for issue in issues if issue.severity == "error"]
-        if errors:
-            body = {"error": "the bundle is invalid; nothing changed", "issues": [
-                issue.to_dict() for issue in errors
-            ]}  # fmt: skip
-            await send_response(send, 422, orjson.dumps(body))
-            return
-        current = self.plane.config
-        try:
-            config = compile_config(bundle, generation=current.generation + 1)
-        except ConfigError as exc:
-            body = {
-                "error": "the bundle cannot be served locally; nothing changed",
-                "issues": [
-                    {"severity": "error", "kind": "", "name": "", "namespace": None, "path": "",
-                     "message": problem}
-                    for problem in exc.problems
-                ],
-            }  # fmt: skip
-            await send_response(send, 422, orjson.dumps(body))
-            return
-        self.plane.config = config
-        _LOG.info("configuration generation %d applied", config.generation)
-        warnings = [issue.to_dict() for issue in issues if issue.severity == "warning"]
-        payload = {"generation": config.generation, "resources": len(config.documents)}
-        await send_response(send, 200, orjson.dumps({**payload, "warnings": warnings}))
+        async with self._reload:
+            generation = self.plane.config.generation + 1
+            status, payload, config = await anyio.to_thread.run_sync(_prepare, raw, generation)
+            if config is not None:
+                self.plane.config = config
+                _LOG.info("configuration generation %d applied", config.generation)
+        await send_response(send, status, orjson.dumps(payload))
+
+
+def _prepare(raw: bytes, generation: int) -> tuple[int, dict[str, Any], RuntimeConfig | None]:
+    """Parse, validate and compile a PUT body (in a worker thread): status, reply, config."""
+    try:
+        # The body is the bundle: never a path, never ${VAR}-expanded (that would copy the
+        # gateway's environment into its config).
+        documents = parse_documents(raw.decode("utf-8"), source="PUT /config body")
+    except BundleLoadError as exc:
+        return 400, {"error": f"invalid YAML: {exc}"}, None
+    except UnicodeDecodeError:
+        return 400, {"error": "invalid YAML: the body is not UTF-8 text"}, None
+    if not documents:
+        message = "the body holds no Kubernetes objects: PUT the bundle itself as YAML or JSON"
+        return 400, {"error": message}, None
+    bundle = Bundle(parse_resource(doc) for doc in documents)
+    issues = bundle.validate()
+    errors = [issue for issue in issues if issue.severity == "error"]
+    if errors:
+        body = {"error": "the bundle is invalid; nothing changed", "issues": [
+            issue.to_dict() for issue in errors
+        ]}  # fmt: skip
+        return 422, body, None
+    try:
+        config = compile_config(bundle, generation=generation)
+    except ConfigError as exc:
+        body = {
+            "error": "the bundle cannot be served locally; nothing changed",
+            "issues": [
+                {"severity": "error", "kind": "", "name": "", "namespace": None, "path": "",
+                 "message": problem}
+                for problem in exc.problems
+            ],
+        }  # fmt: skip
+        return 422, body, None
+    warnings = [issue.to_dict() for issue in issues if issue.severity == "warning"]
+    warnings += [_gateway_warning(text) for text in config.warnings]
+    payload = {"generation": config.generation, "resources": len(config.documents)}
+    return 200, {**payload, "warnings": warnings}, config
+
+
+def _gateway_warning(message: str) -> dict[str, object]:
+    """A local-gateway warning (an unserved kind or field) in the shape of validation issues."""
+    return {"severity": "warning", "kind": "", "name": "", "namespace": None, "path": "",
+            "message": message}  # fmt: skip

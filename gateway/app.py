@@ -30,8 +30,11 @@ from aigw_sdk.errors import BundleLoadError
 from gateway.accesslog import AccessLogWriter
 from gateway.admin import AdminApp
 from gateway.config import ConfigError, RuntimeConfig, compile_config
+from gateway.guard import RequestGuard
+from gateway.limits import Limits, add_limit_options, limits_from_args
 from gateway.observation import Telemetry
-from gateway.server import DEFAULT_BODY_LIMIT, DataPlane
+from gateway.ratelimit import Limiter, RedisCounters
+from gateway.server import DataPlane
 from gateway.serving import serve
 from gateway.simulator import SimulatorConfig, create_simulator_app
 from gateway.upstream import UpstreamClient
@@ -76,15 +79,24 @@ class GatewayService:
         config: RuntimeConfig,
         *,
         admin_token: str | None = None,
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        body_limit: int | None = None,
+        limits: Limits | None = None,
+        ratelimit_redis: str | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
+        self.limits = (limits or Limits()).with_body_limit(body_limit)
         self.telemetry = telemetry or Telemetry.from_env()
         self.metrics = self.telemetry.metrics
         self.client = UpstreamClient()
+        limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
         self.plane = DataPlane(
-            config, self.client, self.metrics, body_limit=body_limit, telemetry=self.telemetry
+            config,
+            self.client,
+            self.metrics,
+            limits=self.limits,
+            limiter=limiter,
+            telemetry=self.telemetry,
         )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
@@ -113,18 +125,20 @@ class GatewayService:
 
         try:
             async with anyio.create_task_group() as tg:
-                tg.start_soon(_serve_app, self.plane, host, port, mark("data"))
-                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"))
+                guarded = RequestGuard(self.plane, self.limits.max_requests)
+                tg.start_soon(_serve_app, guarded, host, port, mark("data"), self.limits)
+                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"), self.limits)
                 await ready.wait()
                 task_status.started((ports["data"], ports["admin"]))
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
+                await self.plane.limiter.aclose()
                 await anyio.to_thread.run_sync(self.telemetry.close)
 
 
-async def _serve_app(app: Any, host: str, port: int, ready: Any) -> None:
-    await serve(app, host=host, port=port, ready=ready)
+async def _serve_app(app: Any, host: str, port: int, ready: Any, limits: Limits) -> None:
+    await serve(app, host=host, port=port, ready=ready, limits=limits)
 
 
 async def serve_simulator(
@@ -303,8 +317,15 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--simulator", action="store_true", help="also run the simulator (printed at start-up)"
     )
-    parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="bytes")
+    add_limit_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
+    parser.add_argument(
+        "--ratelimit-redis",
+        metavar="URL",
+        default=None,
+        help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
+        "process using it (default: in memory)",
+    )
     parser.add_argument(
         "--log-format", choices=("json", "text"), default="json", help="access-log format"
     )
@@ -319,7 +340,12 @@ def _say(line: str) -> None:
 
 def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -> int:
     """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--admin-token T]`; the exit code."""
-    args = _parser(prog).parse_args(argv)
+    args = _parser(prog).parse_intermixed_args(argv)
+    try:
+        limits = limits_from_args(args)
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     bundle: Bundle | None = None
     simulator_key: str | None = None
     if args.files:
@@ -353,7 +379,13 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
     logging.getLogger("gateway").debug("%s", telemetry)
     try:
         return anyio.run(
-            _run, args, bundle, simulator_key, telemetry, backend_options={"use_uvloop": _UVLOOP}
+            _run,
+            args,
+            bundle,
+            simulator_key,
+            limits,
+            telemetry,
+            backend_options={"use_uvloop": _UVLOOP},
         )
     except KeyboardInterrupt:
         return 0
@@ -371,7 +403,11 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
 
 
 async def _run(
-    args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None, telemetry: Telemetry
+    args: argparse.Namespace,
+    bundle: Bundle | None,
+    simulator_key: str | None,
+    limits: Limits,
+    telemetry: Telemetry,
 ) -> int:
     async with anyio.create_task_group() as tg:
         if simulator_key is not None:
@@ -392,8 +428,14 @@ async def _run(
             tg.cancel_scope.cancel()
             return 1
         port = args.port if args.port is not None else config.listen_port or DEFAULT_PORT
+        for warning in config.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
         service = GatewayService(
-            config, admin_token=args.admin_token, body_limit=args.body_limit, telemetry=telemetry
+            config,
+            admin_token=args.admin_token,
+            limits=limits,
+            ratelimit_redis=args.ratelimit_redis,
+            telemetry=telemetry,
         )
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
         _say(

@@ -37,6 +37,7 @@ from aigw_sdk.models import (
     Resource,
     Secret,
 )
+from gateway.ratelimit import compile_ratelimits
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -52,6 +53,7 @@ from gateway.runtime import (
     Rule,
     RuntimeConfig,
 )
+from gateway.unserved import unserved
 from gateway.usage import CostProgram, compile_costs
 
 __all__ = [
@@ -654,6 +656,8 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
             )
             scope_keyed.extend(keyed)
             scope_models.extend(models)
+    ratelimits, limit_problems, limit_warnings = compile_ratelimits(items)
+    compiler.problems.extend(limit_problems)
     if compiler.problems:
         raise ConfigError(compiler.problems)
 
@@ -680,4 +684,6 @@ def compile_config(resources: Iterable[Resource], *, generation: int = 0) -> Run
         listen_port=listen_port,
         documents=tuple(_redact(r) for r in items),
         generation=generation,
+        ratelimits=ratelimits,
+        warnings=(*unserved(items), *limit_warnings),
     )

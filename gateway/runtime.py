@@ -15,6 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import SecretStr
 
+from gateway.ratelimit.rules import RateLimitConfig
 from gateway.usage import CostProgram
 
 __all__ = [
@@ -210,6 +211,8 @@ class RuntimeConfig:
     listen_port: int | None = None
     documents: tuple[dict[str, Any], ...] = ()  # the source, secrets redacted
     generation: int = 0
+    ratelimits: RateLimitConfig = field(default_factory=RateLimitConfig)
+    warnings: tuple[str, ...] = ()  # what the bundle asks for that the local gateway does not do
 
     def __repr__(self) -> str:
         return f"RuntimeConfig(generation={self.generation}, documents={len(self.documents)})"

@@ -16,20 +16,15 @@ import aiohttp
 import orjson
 
 from gateway.accesslog import AccessRecord
+from gateway.errors import API, NO_ROUTE, api_for_path, error_body, stream_error_frame
+from gateway.intake import Admitted, Rejected, admit
+from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics
 from gateway.observation import Observation, Telemetry
+from gateway.ratelimit import Admission, Limiter, Usage, request_info
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
-from gateway.serving import (
-    ClientDisconnected,
-    Receive,
-    RequestBodyTooLarge,
-    Scope,
-    Send,
-    get_header,
-    read_body,
-    send_response,
-)
+from gateway.serving import Receive, Scope, Send, get_header, send_response
 from gateway.sse import SSEParser
 from gateway.translation import (
     AnthropicToOpenAIStream,
@@ -44,19 +39,19 @@ from gateway.translation import (
 )
 from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
 from gateway.translation.usage import TokenUsage
-from gateway.upstream import OpenResponse, PreparedRequest, UpstreamClient, UpstreamFailure
+from gateway.upstream import (
+    OpenResponse,
+    PreparedRequest,
+    UpstreamBodyTooLarge,
+    UpstreamClient,
+    UpstreamFailure,
+    read_limited,
+)
 from gateway.upstream import open_response as _open_response
 from gateway.usage import StreamUsage, evaluate_costs, usage_from_json
 
 __all__ = ["DEFAULT_BODY_LIMIT", "ENDPOINTS", "DataPlane", "Endpoint"]
 
-DEFAULT_BODY_LIMIT: Final = 32 * 1024 * 1024
-API = Literal["Anthropic", "OpenAI"]
-_TEXT: Final = b"text/plain"
-_NO_ROUTE: Final = (
-    b"No matching route found. It is likely because the model specified in your request is not "
-    b"configured in the Gateway."
-)
 # Not forwarded upstream: hop-by-hop, recomputed, or client credentials (never forwarded).
 _DROP_REQUEST: Final = frozenset(
     {
@@ -100,8 +95,12 @@ _UPSTREAM_SUFFIX: Final = {
 }
 
 
-def _envelope(status: int, error_type: str, message: str) -> bytes:
-    """Upstream's gateway error envelope (§6), `code` being the status as a string."""
+# Raised by the translators on input shapes they do not check for; never a server error.
+_UNEXPECTED: Final = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+def _upstream_envelope(status: int, error_type: str, message: str) -> bytes:
+    """Upstream's OpenAI-side envelope for a non-JSON backend error (§6)."""
     return orjson.dumps(
         {"type": "error", "error": {"type": error_type, "code": str(status), "message": message}}
     )
@@ -109,31 +108,6 @@ def _envelope(status: int, error_type: str, message: str) -> bytes:
 
 def _is_json(content_type: str | None) -> bool:
     return content_type is not None and "json" in content_type.lower()
-
-
-def _client_error(api: API, status: int, message: str, error_type: str | None = None) -> bytes:
-    """An error built by the gateway, in the client API's shape."""
-    if api == "Anthropic":
-        kind = error_type or anthropic_error_type_for_status(status)
-        return orjson.dumps(anthropic_error_body(kind, message))
-    kind = error_type or ("invalid_request_error" if status < 500 else "server_error")
-    return _envelope(status, kind, message)
-
-
-def _stream_error_frame(api: API, message: str, status: int = 502) -> bytes:
-    """A terminal error event in the client API's stream format."""
-    if api == "Anthropic":
-        body = orjson.dumps(
-            {
-                "type": "error",
-                "error": {"type": anthropic_error_type_for_status(status), "message": message},
-            }
-        )
-        return b"event: error\ndata: " + body + b"\n\n"
-    body = orjson.dumps(
-        {"error": {"message": message, "type": "server_error", "code": str(status), "param": None}}
-    )
-    return b"data: " + body + b"\n\n"
 
 
 class _Relay(Protocol):
@@ -168,7 +142,7 @@ class _PassthroughRelay:
         if self._watch.terminated:
             return []
         message = failure or "upstream stream ended before completion"
-        frame = _stream_error_frame(self._api, message)
+        frame = stream_error_frame(self._api, 502, message)
         # Close a half-sent event first, so the error event parses on its own.
         return [frame if _ends_event(self._tail) else b"\n\n" + frame]
 
@@ -263,9 +237,13 @@ class _Exchange:
         if endpoint.api == target.schema:
             body = self._passthrough_body(ref, upstream_model)
         else:
-            body_dict = self._translate(target, upstream_model, headers)
-            ref.body_mutation.apply(body_dict)
-            body = orjson.dumps(body_dict)
+            try:
+                body_dict = self._translate(target, upstream_model, headers)
+                ref.body_mutation.apply(body_dict)
+                body = orjson.dumps(body_dict)
+            except _UNEXPECTED as exc:  # a field of a type the translator did not expect
+                message = f"invalid request body: {type(exc).__name__}: {exc}"
+                raise TranslationError(400, message) from exc
         headers["content-type"] = "application/json"
         credential = target.credential
         if credential is not None:
@@ -320,7 +298,7 @@ class _Exchange:
         text = body.decode("utf-8", "replace")
         if self.endpoint.api == "Anthropic":
             return orjson.dumps(anthropic_error_body(anthropic_error_type_for_status(status), text))
-        return _envelope(status, "OpenAIBackendError", text)
+        return _upstream_envelope(status, "OpenAIBackendError", text)
 
     def success_body(self, body: bytes) -> tuple[bytes, TokenUsage | None, str | None]:
         """The client body of a 2xx response, with the usage and model it reports."""
@@ -333,9 +311,15 @@ class _Exchange:
         usage, model = usage_from_json(self.backend_schema, parsed)
         if not self.translated:
             return body, usage, model
-        if self.endpoint.api == "OpenAI":
-            return orjson.dumps(anthropic_to_openai_response(parsed, self.context)), usage, model
-        return orjson.dumps(openai_to_anthropic_response(parsed, self.context)), usage, model
+        try:
+            if self.endpoint.api == "OpenAI":
+                out = anthropic_to_openai_response(parsed, self.context)
+            else:
+                out = openai_to_anthropic_response(parsed, self.context)
+            return orjson.dumps(out), usage, model
+        except _UNEXPECTED as exc:  # a shape the translator does not know: upstream's fault
+            message = f"upstream returned a response that cannot be translated: {exc}"
+            raise TranslationError(502, message) from exc
 
     def relay(self) -> _Relay:
         """The stream relay of the last prepared attempt."""
@@ -363,13 +347,16 @@ class DataPlane:
         client: UpstreamClient,
         metrics: GenAIMetrics,
         *,
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        limits: Limits | None = None,
+        limiter: Limiter | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.config = config
         self.client = client
         self.metrics = metrics
-        self.body_limit = body_limit
+        self.limits = limits or Limits()
+        self.budget = BodyBudget(self.limits.body_budget)
+        self.limiter = limiter if limiter is not None else Limiter()
         self.telemetry = telemetry or Telemetry(metrics)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -378,7 +365,8 @@ class DataPlane:
         path: str = scope["path"]
         endpoint = ENDPOINTS.get(path)
         if endpoint is None:
-            await send_response(send, 404, f"unsupported path: {path}".encode(), content_type=_TEXT)
+            body = error_body(api_for_path(path), 404, f"unsupported path: {path}")
+            await send_response(send, 404, body)
             return
         config = self.config
         if endpoint.kind == "models":
@@ -413,29 +401,36 @@ class DataPlane:
         started: float,
     ) -> None:
         record = observation.record
-        try:
-            raw = await read_body(receive, limit=self.body_limit)
-        except RequestBodyTooLarge as exc:
-            await self._reply(send, record, 413, _envelope(413, "PayloadTooLarge", str(exc)))
-            return
-        except ClientDisconnected:
-            record.status = 499
-            record.error = "client disconnected before sending its request"
-            return
-        try:
-            body = orjson.loads(raw)
-            if not isinstance(body, dict):
-                raise ValueError("the request body must be a JSON object")
-        except ValueError as exc:
-            message = f"malformed request: failed to parse JSON for {endpoint.path}: {exc}"
-            await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
-            return
-        observation.request(body, raw)
+        async with admit(scope, receive, endpoint.path, self.limits, self.budget) as intake:
+            if isinstance(intake, Rejected):
+                if intake.status == 499:
+                    record.status, record.error = 499, intake.message
+                    return
+                reply = error_body(endpoint.api, intake.status, intake.message, param=intake.param)
+                await self._reply(send, record, intake.status, reply)
+                return
+            observation.request(intake.body, intake.raw)
+            await self._route(endpoint, config, scope, receive, send, observation, started, intake)
+
+    async def _route(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        observation: Observation,
+        started: float,
+        intake: Admitted,
+    ) -> None:
+        record = observation.record
+        raw, body = intake.raw, intake.body
         model = body.get("model")
         if not isinstance(model, str) or not model:
             if endpoint.api == "Anthropic":
                 message = "invalid request body: model field is required"
-                await self._reply(send, record, 400, _envelope(400, "BadRequest", message))
+                reply = error_body(endpoint.api, 400, message, param="model")
+                await self._reply(send, record, 400, reply)
                 return
             model = model if isinstance(model, str) else ""
         record.model = model
@@ -443,12 +438,22 @@ class DataPlane:
         headers[MODEL_HEADER] = model
         rule = select_rule(config.scope_for(headers.get("host")), headers)
         if rule is None:
-            await self._reply(send, record, 404, _NO_ROUTE, _TEXT)
+            await self._reply(send, record, 404, error_body(endpoint.api, 404, NO_ROUTE))
             return
         record.route = rule.label
+        admission = None
+        if not config.ratelimits.empty:
+            admission = await self._admit(
+                endpoint, config, rule, scope, headers, model, record, send
+            )
+            if admission is None:
+                return
+            send = admission.wrap(send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
         observation.upstream_headers(forwarded)
-        exchange = _Exchange(endpoint, body, raw, force_usage=bool(rule.costs))
+        exchange = _Exchange(
+            endpoint, body, raw, force_usage=bool(rule.costs) or admission is not None
+        )
         call = _Call()
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, call, task))
@@ -456,6 +461,8 @@ class DataPlane:
             await self._forward(
                 endpoint, rule, exchange, forwarded, model, record, call, send, started
             )
+            if admission is not None:
+                await self.limiter.settle(admission, _limit_usage(record, rule, model))
         except asyncio.CancelledError:
             if not call.disconnected:
                 raise
@@ -466,6 +473,35 @@ class DataPlane:
         finally:
             call.finished = True
             watcher.cancel()
+
+    async def _admit(
+        self,
+        endpoint: Endpoint,
+        config: RuntimeConfig,
+        rule: Rule,
+        scope: Scope,
+        headers: dict[str, str],
+        model: str,
+        record: AccessRecord,
+        send: Send,
+    ) -> Admission | None:
+        """Check the request against its limits; answer 429 and return None when over one."""
+        candidates = [
+            (ref.target.name, ref.model_name_override or model)
+            for refs in rule.priorities
+            for ref in refs
+        ]
+        admission = await self.limiter.admit(
+            config.ratelimits, rule.route_name, candidates, request_info(scope, headers)
+        )
+        if not admission.rejected:
+            return admission
+        message = f"rate limit exceeded ({admission.rejected_by})"
+        record.status = 429
+        record.error = message
+        body = error_body(endpoint.api, 429, message)
+        await send_response(send, 429, body, headers=admission.headers)
+        return None
 
     async def _forward(
         self,
@@ -490,7 +526,8 @@ class DataPlane:
             return
         except UpstreamFailure as exc:
             record.error = str(exc)
-            await self._reply(send, record, exc.status, exc.text.encode(), _TEXT, call=call)
+            body = error_body(endpoint.api, exc.status, exc.text)
+            await self._reply(send, record, exc.status, body, call=call)
             return
         response, ref = opened.response, opened.ref
         record.attempts = opened.attempts
@@ -518,13 +555,19 @@ class DataPlane:
     ) -> None:
         response = opened.response
         try:
-            body = await response.read()
+            body = await read_limited(response, self.limits.max_upstream_body)
+        except UpstreamBodyTooLarge as exc:
+            record.error = str(exc)
+            reply = error_body(exchange.endpoint.api, 502, str(exc))
+            await self._reply(send, record, 502, reply, call=call)
+            return
         except (TimeoutError, aiohttp.ClientError) as exc:
             failure = UpstreamFailure(
                 "timeout" if isinstance(exc, asyncio.TimeoutError) else "reset"
             )
             record.error = str(failure)
-            await self._reply(send, record, failure.status, failure.text.encode(), _TEXT, call=call)
+            body = error_body(exchange.endpoint.api, failure.status, failure.text)
+            await self._reply(send, record, failure.status, body, call=call)
             return
         status = response.status
         content_type = response.headers.get("content-type")
@@ -619,7 +662,6 @@ class DataPlane:
         record: AccessRecord,
         status: int,
         body: bytes,
-        content_type: bytes = b"application/json",
         *,
         call: _Call | None = None,
     ) -> None:
@@ -627,7 +669,18 @@ class DataPlane:
         record.status = status
         if call is not None:
             call.finished = True
-        await send_response(send, status, body, content_type=content_type)
+        await send_response(send, status, body)
+
+
+def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
+    """What a completed request charges to its rate limits and quotas."""
+    return Usage(
+        costs=record.costs,
+        usage=record.usage,
+        backend=record.backend,
+        model=record.request_model or model,
+        route_name=rule.route_name,
+    )
 
 
 def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:

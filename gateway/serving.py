@@ -18,6 +18,9 @@ import uvicorn
 from anyio.abc import TaskStatus
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
+from gateway.limits import Limits
+from gateway.protocol import bounded_protocol
+
 __all__ = [
     "ASGIApp",
     "ClientDisconnected",
@@ -62,18 +65,16 @@ class ClientDisconnected(Exception):
     """The client went away before the whole request body arrived."""
 
 
-async def read_body(receive: Receive, *, limit: int) -> bytes:
-    """Read the whole request body; raise `RequestBodyTooLarge` beyond `limit` bytes."""
-    message = await receive()
-    if message["type"] != "http.request":
-        raise ClientDisconnected
-    body: bytes = message.get("body", b"")
-    if not message.get("more_body", False):
-        if len(body) > limit:
-            raise RequestBodyTooLarge(limit)
-        return body
-    parts = [body]
-    size = len(body)
+async def read_body(
+    receive: Receive, *, limit: int, grow: Callable[[int], None] | None = None
+) -> bytes:
+    """Read the whole request body; raise `RequestBodyTooLarge` beyond `limit` bytes.
+
+    `grow(size)`, when given, is called with the size read so far before each chunk is kept (a
+    memory budget can refuse it by raising).
+    """
+    parts: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
@@ -82,9 +83,11 @@ async def read_body(receive: Receive, *, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise RequestBodyTooLarge(limit)
+        if grow is not None and chunk:
+            grow(size)
         parts.append(chunk)
         if not message.get("more_body", False):
-            return b"".join(parts)
+            return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 async def send_response(
@@ -131,10 +134,11 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(app: ASGIApp) -> uvicorn.Config:
+def _config(app: ASGIApp, limits: Limits) -> uvicorn.Config:
     return uvicorn.Config(
         app,
-        http="httptools",
+        http=bounded_protocol(limits),
+        timeout_keep_alive=limits.idle_timeout,  # type: ignore[arg-type]  # a float works
         ws="none",
         loop="uvloop" if _HAVE_UVLOOP else "asyncio",
         lifespan="off",
@@ -149,10 +153,10 @@ def _config(app: ASGIApp) -> uvicorn.Config:
 
 
 async def _serve_socket(
-    app: ASGIApp, sock: socket.socket, ready: Callable[[int], None] | None
+    app: ASGIApp, sock: socket.socket, ready: Callable[[int], None] | None, limits: Limits
 ) -> None:
     port: int = sock.getsockname()[1]
-    server = uvicorn.Server(_config(app))
+    server = uvicorn.Server(_config(app, limits))
     finished = anyio.Event()
 
     async def run() -> None:
@@ -188,19 +192,20 @@ async def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     ready: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve `app` until cancelled, then shut down gracefully.
 
     The socket is bound here, so `port=0` picks a free port; `ready(port)` is called with the bound
-    port once the server accepts connections.
+    port once the server accepts connections. `limits` bounds connections (default `Limits()`).
     """
-    await _serve_socket(app, _bind(host, port), ready)
+    await _serve_socket(app, _bind(host, port), ready, limits or Limits())
 
 
 async def _serve_task(
     app: ASGIApp, sock: socket.socket, *, task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED
 ) -> None:
-    await _serve_socket(app, sock, task_status.started)
+    await _serve_socket(app, sock, task_status.started, Limits())
 
 
 class ServerThread:

@@ -19,7 +19,15 @@ import aiohttp
 from gateway.routing import AttemptPlan
 from gateway.runtime import BackendRef, BackendTarget, Rule
 
-__all__ = ["OpenResponse", "PreparedRequest", "UpstreamClient", "UpstreamFailure", "open_response"]
+__all__ = [
+    "OpenResponse",
+    "PreparedRequest",
+    "UpstreamBodyTooLarge",
+    "UpstreamClient",
+    "UpstreamFailure",
+    "open_response",
+    "read_limited",
+]
 
 FailureKind = Literal["connect", "reset", "timeout", "no_backend"]
 # Envoy's local-reply texts for the same failures.
@@ -42,6 +50,28 @@ class UpstreamFailure(Exception):
         self.status = status
         self.text = text
         self.detail = detail
+
+
+class UpstreamBodyTooLarge(Exception):
+    """A buffered upstream response is larger than the gateway may hold."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"upstream response body exceeds {limit} bytes (max upstream body)")
+        self.limit = limit
+
+
+async def read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The whole response body; `UpstreamBodyTooLarge` as soon as it passes `limit` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        raise UpstreamBodyTooLarge(limit)
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            raise UpstreamBodyTooLarge(limit)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -19,6 +19,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "chromium could not be installed: the browser test will be skipped"
 fi
 
+# The shared rate-limit counter tests run Debian's redis-server on loopback.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing redis-server for the shared rate-limit tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+    || echo "redis-server could not be installed: the Redis rate-limit tests will be skipped"
+fi
+
 # Opt-in: spans into Arize Phoenix (a real OTLP receiver, ~850 MB) in its own virtualenv.
 if [ "${AIGW_TEST_PHOENIX:-}" = 1 ]; then
   [ -x .venv-phoenix/bin/phoenix ] || { "$PYTHON" -m venv .venv-phoenix \
@@ -26,8 +33,8 @@ if [ "${AIGW_TEST_PHOENIX:-}" = 1 ]; then
   export AIGW_TEST_PHOENIX="$PWD/.venv-phoenix/bin/phoenix"
 fi
 
-.venv/bin/ruff check aigw_sdk gateway tests tools bench
-.venv/bin/ruff format --check aigw_sdk gateway tests tools bench
+.venv/bin/ruff check aigw_sdk gateway tests tools bench notebooks
+.venv/bin/ruff format --check aigw_sdk gateway tests tools bench notebooks
 .venv/bin/mypy --strict aigw_sdk gateway
 .venv/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
   --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.upstream import Upstream, require_upstream_root
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The read-only reference material beside the checkout (upstream CRDs, examples, celtests)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"reference material not found at {SHARED}: clone the repo beside shared/")
-    return SHARED
+def upstream() -> Upstream:
+    """The pinned upstream release (Envoy AI Gateway's Go module); skips when unavailable."""
+    return Upstream(require_upstream_root())
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Generate aigw_sdk/models/aigateway_types.py from the upstream CRDs.
 
-Usage: python tools/gen_models.py [CRD_DIR]   (default: ../shared/upstream/crds beside the repo)
+Usage: python tools/gen_models.py [--crds DIR]
+(default: the CRDs of the pinned Envoy AI Gateway release, via tests/support/upstream.py: the Go
+module github.com/envoyproxy/ai-gateway, or the checkout named by $AIGW_UPSTREAM_DIR)
 
 The CRDs are the ground truth for fields, limits, defaults and CEL rules; this script turns their
 openAPIV3Schema into pydantic classes whose field metadata (``Limits``) carries every constraint,
@@ -10,11 +12,13 @@ class. Re-run it when the upstream CRDs change and commit the result.
 
 from __future__ import annotations
 
+import argparse
 import json
 import keyword
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,9 @@ KINDS = [
     ("aigateway.envoyproxy.io_aigatewayroutes.yaml", "AIGatewayRoute"),
     ("aigateway.envoyproxy.io_aiservicebackends.yaml", "AIServiceBackend"),
     ("aigateway.envoyproxy.io_backendsecuritypolicies.yaml", "BackendSecurityPolicy"),
+    ("aigateway.envoyproxy.io_mcproutes.yaml", "MCPRoute"),
+    ("aigateway.envoyproxy.io_gatewayconfigs.yaml", "GatewayConfig"),
+    ("aigateway.envoyproxy.io_quotapolicies.yaml", "QuotaPolicy"),
 ]
 # Class names for sub-schemas that are well-known shared types upstream.
 RENAMES = {
@@ -228,16 +235,27 @@ def first_sentence(text: str) -> str:
     return sentence[:200] + ("…" if len(sentence) > 200 else "")
 
 
-def main() -> None:
-    crd_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/upstream/crds"
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("crd_dir", nargs="?", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--crds", type=Path, help="directory of the upstream CRD YAML files")
+    args = parser.parse_args(argv)
+    crd_dir: Path | None = args.crds or args.crd_dir
+    if crd_dir is None:
+        sys.path.insert(0, str(ROOT))
+        from tests.support.upstream import crd_dir as pinned_crd_dir
+
+        crd_dir = pinned_crd_dir()
     gen = Generator()
     resources: list[str] = []
     for filename, kind in KINDS:
         crd = yaml.safe_load((crd_dir / filename).read_text())
         spec = crd["spec"]
-        for version in sorted(spec["versions"], key=lambda v: v["name"] != "v1beta1"):
+        versions = sorted(spec["versions"], key=lambda v: v["name"] != "v1beta1")
+        for version in versions:
             schema = version["schema"]["openAPIV3Schema"]
-            suffix = "" if version["name"] == "v1beta1" else "V1alpha1"
+            # the newest version takes the bare name (QuotaPolicy exists only as v1alpha1)
+            suffix = "" if version is versions[0] else pascal(version["name"])
             spec_cls = gen.class_for(schema["properties"]["spec"], f"{kind}Spec{suffix}")
             required = "spec" in schema.get("required", [])
             spec_ann = spec_cls if required else f"{spec_cls} | None = None"

@@ -1605,6 +1605,1007 @@ class BackendSecurityPolicySpecV1alpha1(SchemaModel):
     ]
 
 
+class MCPRouteBackendRefForwardHeader(SchemaModel):
+    """MCPHeaderForward specifies a header to extract from the incoming request and forward to a backend."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name",)
+
+    backend_header: Annotated[str | None, Limits(min_length=1)] = None
+    name: Annotated[str, Limits(min_length=1)]
+
+
+class MCPRouteBackendRefSecurityPolicyApiKey(SchemaModel):
+    """APIKey is a mechanism to access a backend."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(has(self.secretRef) && !has(self.inline)) || (!has(self.secretRef) && has(self.inline))",
+                message="exactly one of secretRef or inline must be set",
+            ),
+            CelRule(
+                rule="!(has(self.header) && has(self.queryParam))",
+                message="only one of header or queryParam can be set",
+            ),
+        )
+    )
+
+    header: Annotated[str | None, Limits(min_length=1)] = None
+    inline: str | None = None
+    query_param: Annotated[str | None, Limits(min_length=1)] = None
+    secret_ref: SecretObjectReference | None = None
+
+
+class MCPRouteBackendRefSecurityPolicy(SchemaModel):
+    """SecurityPolicy is the security policy to apply to this MCP server."""
+
+    api_key: MCPRouteBackendRefSecurityPolicyApiKey | None = None
+
+
+class MCPRouteBackendRefToolSelector(SchemaModel):
+    """ToolSelector filters the tools exposed by this MCP server."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="!(has(self.include) && has(self.includeRegex))",
+                message="include and includeRegex are mutually exclusive",
+            ),
+            CelRule(
+                rule="!(has(self.exclude) && has(self.excludeRegex))",
+                message="exclude and excludeRegex are mutually exclusive",
+            ),
+            CelRule(
+                rule="has(self.include) || has(self.includeRegex) || has(self.exclude) || has(self.excludeRegex)",
+                message="at least one of include, includeRegex, exclude, or excludeRegex must be specified",
+            ),
+        )
+    )
+
+    exclude: Annotated[list[str] | None, Limits(max_items=32)] = None
+    exclude_regex: Annotated[list[str] | None, Limits(max_items=32)] = None
+    include: Annotated[list[str] | None, Limits(max_items=32)] = None
+    include_regex: Annotated[list[str] | None, Limits(max_items=32)] = None
+
+
+class MCPRouteBackendRef(SchemaModel):
+    """MCPRouteBackendRef wraps a EG's BackendObjectReference to reference an MCP server."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name",)
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true",
+                message="Must have port for Service reference",
+            ),
+        )
+    )
+
+    forward_headers: Annotated[
+        list[MCPRouteBackendRefForwardHeader] | None, Limits(max_items=32)
+    ] = None
+    group: Annotated[
+        str | None,
+        Limits(
+            max_length=253,
+            pattern="^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+            default="",
+            has_default=True,
+        ),
+    ] = None
+    kind: Annotated[
+        str | None,
+        Limits(
+            min_length=1,
+            max_length=63,
+            pattern="^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$",
+            default="Service",
+            has_default=True,
+        ),
+    ] = None
+    name: Annotated[str, Limits(min_length=1, max_length=253)]
+    namespace: Annotated[
+        str | None, Limits(min_length=1, max_length=63, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    ] = None
+    path: Annotated[str | None, Limits(max_length=1024, default="/mcp", has_default=True)] = None
+    port: Annotated[int | None, Limits(minimum=1, maximum=65535, format="int32")] = None
+    security_policy: MCPRouteBackendRefSecurityPolicy | None = None
+    tool_selector: MCPRouteBackendRefToolSelector | None = None
+
+
+class MCPRouteBackendSelectorRule(SchemaModel):
+    """MCPBackendSelectorRule defines a single backend selection rule."""
+
+    action: Annotated[
+        Literal["Allow", "Deny"] | None,
+        Limits(enum=("Allow", "Deny"), default="Allow", has_default=True),
+    ] = None
+    cel: Annotated[str | None, Limits(max_length=4096)] = None
+
+
+class MCPRouteBackendSelector(SchemaModel):
+    """BackendSelector restricts which of this route's backends a given request may fan out to, evaluated once per candidate backend when a client session is initialized."""
+
+    default_action: Annotated[
+        Literal["Allow", "Deny"] | None,
+        Limits(enum=("Allow", "Deny"), default="Deny", has_default=True),
+    ] = None
+    rules: Annotated[list[MCPRouteBackendSelectorRule] | None, Limits(max_items=32)] = None
+
+
+class MCPRouteSecurityPolicyApiKeyAuthExtractFrom(SchemaModel):
+    """ExtractFrom is where to fetch the key from the coming request."""
+
+    cookies: list[str] | None = None
+    headers: list[str] | None = None
+    params: list[str] | None = None
+
+
+class MCPRouteSecurityPolicyApiKeyAuth(SchemaModel):
+    """APIKeyAuth defines the configuration for the API Key Authentication."""
+
+    _required: ClassVar[tuple[str, ...]] = ("credentialRefs", "extractFrom")
+
+    credential_refs: list[SecretObjectReference]
+    extract_from: list[MCPRouteSecurityPolicyApiKeyAuthExtractFrom]
+    forward_client_id_header: str | None = Field(None, alias="forwardClientIDHeader")
+    sanitize: bool | None = None
+
+
+class MCPRouteSecurityPolicyAuthorizationRuleSourceJwtClaim(SchemaModel):
+    """JWTClaim specifies a claim in a JWT token."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name", "values")
+
+    name: Annotated[str, Limits(min_length=1, max_length=253)]
+    value_type: Annotated[
+        Literal["String", "StringArray"] | None,
+        Limits(enum=("String", "StringArray"), default="String", has_default=True),
+    ] = None
+    values: Annotated[list[str], Limits(min_items=1, max_items=128)]
+
+
+class MCPRouteSecurityPolicyAuthorizationRuleSourceJwt(SchemaModel):
+    """JWT defines the JWT scopes required for this rule to match."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(has(self.scopes) && size(self.scopes) > 0) || (has(self.claims) && size(self.claims) > 0)",
+                message="either scopes or claims must be specified",
+            ),
+        )
+    )
+
+    claims: Annotated[
+        list[MCPRouteSecurityPolicyAuthorizationRuleSourceJwtClaim] | None,
+        Limits(
+            max_items=16,
+            rules=(
+                CelRule(
+                    rule="!self.exists(c, c.name == 'scope')",
+                    message="'scope' claim name is reserved for OAuth scopes",
+                ),
+            ),
+        ),
+    ] = None
+    scopes: Annotated[
+        list[Annotated[str, Limits(min_length=1, max_length=253)]] | None, Limits(max_items=16)
+    ] = None
+
+
+class MCPRouteSecurityPolicyAuthorizationRuleSource(SchemaModel):
+    """Source defines the authorization source for this rule."""
+
+    _required: ClassVar[tuple[str, ...]] = ("jwt",)
+
+    jwt: MCPRouteSecurityPolicyAuthorizationRuleSourceJwt
+
+
+class MCPRouteSecurityPolicyAuthorizationRuleTargetTool(SchemaModel):
+    """ToolCall represents a tool call in the MCP authorization target."""
+
+    _required: ClassVar[tuple[str, ...]] = ("backend", "tool")
+
+    backend: str
+    tool: str
+
+
+class MCPRouteSecurityPolicyAuthorizationRuleTarget(SchemaModel):
+    """Target defines the authorization target for this rule."""
+
+    _required: ClassVar[tuple[str, ...]] = ("tools",)
+
+    tools: Annotated[
+        list[MCPRouteSecurityPolicyAuthorizationRuleTargetTool], Limits(min_items=1, max_items=16)
+    ]
+
+
+class MCPRouteSecurityPolicyAuthorizationRule(SchemaModel):
+    """MCPRouteAuthorizationRule defines an authorization rule for MCPRoute based on the MCP authorization spec."""
+
+    action: Annotated[
+        Literal["Allow", "Deny"] | None,
+        Limits(enum=("Allow", "Deny"), default="Allow", has_default=True),
+    ] = None
+    cel: Annotated[str | None, Limits(max_length=4096)] = None
+    source: MCPRouteSecurityPolicyAuthorizationRuleSource | None = None
+    target: MCPRouteSecurityPolicyAuthorizationRuleTarget | None = None
+
+
+class MCPRouteSecurityPolicyAuthorization(SchemaModel):
+    """Authorization defines the configuration for the MCP spec compatible authorization."""
+
+    default_action: Annotated[
+        Literal["Allow", "Deny"] | None,
+        Limits(enum=("Allow", "Deny"), default="Deny", has_default=True),
+    ] = None
+    rules: Annotated[list[MCPRouteSecurityPolicyAuthorizationRule] | None, Limits(max_items=32)] = (
+        None
+    )
+
+
+class MCPRouteSecurityPolicyExtAuthBodyToExtAuth(SchemaModel):
+    """BodyToExtAuth defines the Body to Ext Auth configuration."""
+
+    _required: ClassVar[tuple[str, ...]] = ("maxRequestBytes",)
+
+    max_request_bytes: Annotated[int, Limits(minimum=1, format="int32")]
+
+
+class MCPRouteSecurityPolicyExtAuthContextExtensionValueRef(SchemaModel):
+    """ValueRef for the context extension's value."""
+
+    _required: ClassVar[tuple[str, ...]] = ("group", "key", "kind", "name")
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="self.kind in ['ConfigMap', 'Secret'] && self.group in ['', 'v1']",
+                message="Only a reference to an object of kind ConfigMap or Secret belonging to default v1 API group is supported.",
+            ),
+        )
+    )
+
+    group: Annotated[
+        str,
+        Limits(
+            max_length=253,
+            pattern="^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        ),
+    ]
+    key: str
+    kind: Annotated[
+        str, Limits(min_length=1, max_length=63, pattern="^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$")
+    ]
+    name: Annotated[str, Limits(min_length=1, max_length=253)]
+
+
+class MCPRouteSecurityPolicyExtAuthContextExtension(SchemaModel):
+    """ContextExtension is analogous to http_request.headers, however these contents will not be sent to the upstream server."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name", "type")
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(self.type == 'Value' && has(self.value) && !has(self.valueRef)) || (self.type == 'ValueRef' && !has(self.value) && has(self.valueRef))",
+                message="Exactly one of value or valueRef must be set with correct type.",
+            ),
+        )
+    )
+
+    name: str
+    type: Annotated[
+        Literal["Value", "ValueRef"],
+        Limits(enum=("Value", "ValueRef"), default="Value", has_default=True),
+    ]
+    value: str | None = None
+    value_ref: MCPRouteSecurityPolicyExtAuthContextExtensionValueRef | None = None
+
+
+class MCPRouteSecurityPolicyExtAuthGrpc(SchemaModel):
+    """GRPC defines the gRPC External Authorization service."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="has(self.backendRef) || self.backendRefs.size() > 0",
+                message="backendRef or backendRefs needs to be set",
+            ),
+            CelRule(
+                rule="has(self.backendRefs) ? self.backendRefs.all(f, f.kind == 'Service' || f.kind == 'ServiceImport' || f.kind == 'Backend') : true",
+                message="BackendRefs only supports Service, ServiceImport, and Backend kind.",
+            ),
+            CelRule(
+                rule="has(self.backendRefs) ? (self.backendRefs.all(f, f.group == \"\" || f.group == 'multicluster.x-k8s.io' || f.group == 'gateway.envoyproxy.io')) : true",
+                message="BackendRefs only supports Core, multicluster.x-k8s.io, and gateway.envoyproxy.io groups.",
+            ),
+        )
+    )
+
+    backend_ref: OIDCProviderBackendRef | None = None
+    backend_refs: Annotated[list[OIDCProviderBackendRef2] | None, Limits(max_items=16)] = None
+    backend_settings: OIDCProviderBackendSettings | None = None
+
+
+class MCPRouteSecurityPolicyExtAuthHttp(SchemaModel):
+    """HTTP defines the HTTP External Authorization service."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="has(self.backendRef) || self.backendRefs.size() > 0",
+                message="backendRef or backendRefs needs to be set",
+            ),
+            CelRule(
+                rule="has(self.backendRefs) ? self.backendRefs.all(f, f.kind == 'Service' || f.kind == 'ServiceImport' || f.kind == 'Backend') : true",
+                message="BackendRefs only supports Service, ServiceImport, and Backend kind.",
+            ),
+            CelRule(
+                rule="has(self.backendRefs) ? (self.backendRefs.all(f, f.group == \"\" || f.group == 'multicluster.x-k8s.io' || f.group == 'gateway.envoyproxy.io')) : true",
+                message="BackendRefs only supports Core, multicluster.x-k8s.io, and gateway.envoyproxy.io groups.",
+            ),
+            CelRule(
+                rule="!(has(self.path) && has(self.pathOverride))",
+                message="only one of path or pathOverride can be specified",
+            ),
+        )
+    )
+
+    backend_ref: OIDCProviderBackendRef | None = None
+    backend_refs: Annotated[list[OIDCProviderBackendRef2] | None, Limits(max_items=16)] = None
+    backend_settings: OIDCProviderBackendSettings | None = None
+    headers_to_backend: list[str] | None = None
+    path: str | None = None
+    path_override: str | None = None
+
+
+class MCPRouteSecurityPolicyExtAuth(SchemaModel):
+    """ExtAuth defines the configuration for External Authorization."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(has(self.grpc) || has(self.http))",
+                message="one of grpc or http must be specified",
+            ),
+            CelRule(
+                rule="(has(self.grpc) && !has(self.http)) || (!has(self.grpc) && has(self.http))",
+                message="only one of grpc or http can be specified",
+            ),
+        )
+    )
+
+    body_to_ext_auth: MCPRouteSecurityPolicyExtAuthBodyToExtAuth | None = None
+    context_extensions: Annotated[
+        list[MCPRouteSecurityPolicyExtAuthContextExtension] | None,
+        Limits(list_type="map", list_map_keys=("name",)),
+    ] = None
+    fail_open: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    grpc: MCPRouteSecurityPolicyExtAuthGrpc | None = None
+    headers_to_ext_auth: list[str] | None = None
+    http: MCPRouteSecurityPolicyExtAuthHttp | None = None
+    include_route_metadata: bool | None = None
+    recompute_route: bool | None = None
+    status_on_error: Annotated[
+        int | None,
+        Limits(
+            format="int32",
+            enum=(
+                400,
+                401,
+                402,
+                403,
+                404,
+                405,
+                406,
+                407,
+                408,
+                409,
+                410,
+                411,
+                412,
+                413,
+                414,
+                415,
+                416,
+                417,
+                421,
+                422,
+                423,
+                424,
+                426,
+                428,
+                429,
+                431,
+                500,
+                501,
+                502,
+                503,
+                504,
+                505,
+                506,
+                507,
+                508,
+                510,
+                511,
+            ),
+        ),
+    ] = None
+    timeout: Annotated[str | None, Limits(pattern="^([0-9]{1,5}(h|m|s|ms)){1,4}$")] = None
+
+
+class MCPRouteSecurityPolicyOauthClaimToHeader(SchemaModel):
+    """ClaimToHeader defines a configuration to convert JWT claims into HTTP headers"""
+
+    _required: ClassVar[tuple[str, ...]] = ("claim", "header")
+
+    claim: str
+    header: str
+
+
+class MCPRouteSecurityPolicyOauthJwksLocalJWKS(SchemaModel):
+    """LocalJWKS defines how to get the JSON Web Key Sets (JWKS) from a local source."""
+
+    _required: ClassVar[tuple[str, ...]] = ("type",)
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="(self.type == 'Inline' && has(self.inline) && !has(self.valueRef)) || (self.type == 'ValueRef' && !has(self.inline) && has(self.valueRef))",
+                message="Exactly one of inline or valueRef must be set with correct type.",
+            ),
+        )
+    )
+
+    inline: str | None = None
+    type: Annotated[
+        Literal["Inline", "ValueRef"],
+        Limits(enum=("Inline", "ValueRef"), default="Inline", has_default=True),
+    ]
+    value_ref: LocalPolicyTargetReference | None = None
+
+
+class MCPRouteSecurityPolicyOauthJwksRemoteJWKS(SchemaModel):
+    """RemoteJWKS defines how to fetch and cache JSON Web Key Sets (JWKS) from a remote HTTP/HTTPS endpoint."""
+
+    _required: ClassVar[tuple[str, ...]] = ("uri",)
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="!has(self.backendRef)",
+                message="BackendRefs must be used, backendRef is not supported.",
+            ),
+            CelRule(
+                rule="has(self.backendSettings)? (has(self.backendSettings.retry)?(has(self.backendSettings.retry.perRetry)? !has(self.backendSettings.retry.perRetry.timeout):true):true):true",
+                message="Retry timeout is not supported.",
+            ),
+            CelRule(
+                rule="has(self.backendSettings)? (has(self.backendSettings.retry)?(has(self.backendSettings.retry.retryOn)? !has(self.backendSettings.retry.retryOn.httpStatusCodes):true):true):true",
+                message="HTTPStatusCodes is not supported.",
+            ),
+        )
+    )
+
+    backend_ref: OIDCProviderBackendRef | None = None
+    backend_refs: Annotated[list[OIDCProviderBackendRef2] | None, Limits(max_items=16)] = None
+    backend_settings: OIDCProviderBackendSettings | None = None
+    cache_duration: Annotated[
+        str | None,
+        Limits(pattern="^([0-9]{1,5}(h|m|s|ms)){1,4}$", default="300s", has_default=True),
+    ] = None
+    uri: Annotated[str, Limits(min_length=1, max_length=253)]
+
+
+class MCPRouteSecurityPolicyOauthJwks(SchemaModel):
+    """JWKS defines how a JSON Web Key Sets (JWKS) can be obtained to verify the access tokens presented by the clients."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="has(self.remoteJWKS) || has(self.localJWKS)",
+                message="either remoteJWKS or localJWKS must be specified.",
+            ),
+            CelRule(
+                rule="!(has(self.remoteJWKS) && has(self.localJWKS))",
+                message="remoteJWKS and localJWKS cannot both be specified.",
+            ),
+        )
+    )
+
+    local_jwks: MCPRouteSecurityPolicyOauthJwksLocalJWKS | None = Field(None, alias="localJWKS")
+    remote_jwks: MCPRouteSecurityPolicyOauthJwksRemoteJWKS | None = Field(None, alias="remoteJWKS")
+
+
+class MCPRouteSecurityPolicyOauthProtectedResourceMetadata(SchemaModel):
+    """ProtectedResourceMetadata defines the OAuth 2.0 Resource Server Metadata as per RFC 8414."""
+
+    _required: ClassVar[tuple[str, ...]] = ("resource",)
+
+    resource: Annotated[str, Limits(format="uri")]
+    resource_documentation: Annotated[str | None, Limits(format="uri")] = None
+    resource_name: Annotated[str | None, Limits(max_length=256)] = None
+    resource_policy_uri: Annotated[str | None, Limits(format="uri")] = None
+    resource_signing_alg_values_supported: Annotated[
+        list[str] | None, Limits(min_items=1, max_items=16)
+    ] = None
+    scopes_supported: Annotated[list[str] | None, Limits(max_items=32)] = None
+
+
+class MCPRouteSecurityPolicyOauth(SchemaModel):
+    """OAuth defines the configuration for the MCP spec compatible OAuth authentication."""
+
+    _required: ClassVar[tuple[str, ...]] = ("issuer", "protectedResourceMetadata")
+
+    audiences: Annotated[list[str] | None, Limits(max_items=32)] = None
+    claim_to_headers: Annotated[
+        list[MCPRouteSecurityPolicyOauthClaimToHeader] | None, Limits(max_items=16)
+    ] = None
+    issuer: Annotated[str, Limits(format="uri")]
+    jwks: MCPRouteSecurityPolicyOauthJwks | None = None
+    protected_resource_metadata: MCPRouteSecurityPolicyOauthProtectedResourceMetadata
+
+
+class MCPRouteSecurityPolicy(SchemaModel):
+    """SecurityPolicy defines the security policy for this MCPRoute."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="!(has(self.authorization) && self.authorization.rules.exists(r, has(r.source) && has(r.source.jwt)) && !has(self.oauth))",
+                message="oauth must be configured when any authorization rule uses a jwt source",
+            ),
+        )
+    )
+
+    api_key_auth: MCPRouteSecurityPolicyApiKeyAuth | None = None
+    authorization: MCPRouteSecurityPolicyAuthorization | None = None
+    ext_auth: MCPRouteSecurityPolicyExtAuth | None = None
+    oauth: MCPRouteSecurityPolicyOauth | None = None
+
+
+class MCPRouteSpec(SchemaModel):
+    """Spec defines the details of the MCPRoute."""
+
+    _required: ClassVar[tuple[str, ...]] = ("backendRefs", "parentRefs")
+
+    backend_refs: Annotated[
+        list[MCPRouteBackendRef],
+        Limits(
+            min_items=1,
+            max_items=256,
+            rules=(
+                CelRule(
+                    rule="self.all(i, self.exists_one(j, j.name == i.name))",
+                    message="all backendRefs names must be unique",
+                ),
+            ),
+        ),
+    ]
+    backend_selector: MCPRouteBackendSelector | None = None
+    headers: Annotated[
+        list[AIGatewayRouteRuleMatchHeader] | None,
+        Limits(max_items=16, list_type="map", list_map_keys=("name",)),
+    ] = None
+    hostnames: Annotated[
+        list[
+            Annotated[
+                str,
+                Limits(
+                    min_length=1,
+                    max_length=253,
+                    pattern="^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                ),
+            ]
+        ]
+        | None,
+        Limits(max_items=16),
+    ] = None
+    parent_refs: Annotated[
+        list[ParentReference],
+        Limits(
+            min_items=1,
+            max_items=16,
+            rules=(
+                CelRule(
+                    rule="self.all(match, match.kind == 'Gateway')",
+                    message="only Gateway is supported",
+                ),
+            ),
+        ),
+    ]
+    path: Annotated[str | None, Limits(max_length=1024, default="/mcp", has_default=True)] = None
+    security_policy: MCPRouteSecurityPolicy | None = None
+
+
+class GatewayConfigExtProcKubernetesEnvValueFromConfigMapKeyRef(SchemaModel):
+    """Selects a key of a ConfigMap."""
+
+    _required: ClassVar[tuple[str, ...]] = ("key",)
+
+    key: str
+    name: Annotated[str | None, Limits(default="", has_default=True)] = None
+    optional: bool | None = None
+
+
+class GatewayConfigExtProcKubernetesEnvValueFromFieldRef(SchemaModel):
+    """Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP…"""
+
+    _required: ClassVar[tuple[str, ...]] = ("fieldPath",)
+
+    api_version: str | None = None
+    field_path: str
+
+
+class GatewayConfigExtProcKubernetesEnvValueFromFileKeyRef(SchemaModel):
+    """FileKeyRef selects a key of the env file."""
+
+    _required: ClassVar[tuple[str, ...]] = ("key", "path", "volumeName")
+
+    key: str
+    optional: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    path: str
+    volume_name: str
+
+
+class GatewayConfigExtProcKubernetesEnvValueFromResourceFieldRef(SchemaModel):
+    """Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currentl…"""
+
+    _required: ClassVar[tuple[str, ...]] = ("resource",)
+
+    container_name: str | None = None
+    divisor: Annotated[
+        int | str | None,
+        Limits(
+            pattern="^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"
+        ),
+    ] = None
+    resource: str
+
+
+class GatewayConfigExtProcKubernetesEnvValueFrom(SchemaModel):
+    """Source for the environment variable's value."""
+
+    config_map_key_ref: GatewayConfigExtProcKubernetesEnvValueFromConfigMapKeyRef | None = None
+    field_ref: GatewayConfigExtProcKubernetesEnvValueFromFieldRef | None = None
+    file_key_ref: GatewayConfigExtProcKubernetesEnvValueFromFileKeyRef | None = None
+    resource_field_ref: GatewayConfigExtProcKubernetesEnvValueFromResourceFieldRef | None = None
+    secret_key_ref: GatewayConfigExtProcKubernetesEnvValueFromConfigMapKeyRef | None = None
+
+
+class GatewayConfigExtProcKubernetesEnv(SchemaModel):
+    """EnvVar represents an environment variable present in a Container."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name",)
+
+    name: str
+    value: str | None = None
+    value_from: GatewayConfigExtProcKubernetesEnvValueFrom | None = None
+
+
+class GatewayConfigExtProcKubernetesResourcesClaim(SchemaModel):
+    """ResourceClaim references one entry in PodSpec.ResourceClaims."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name",)
+
+    name: str
+    request: str | None = None
+
+
+class GatewayConfigExtProcKubernetesResources(SchemaModel):
+    """Resources required by this container."""
+
+    claims: Annotated[
+        list[GatewayConfigExtProcKubernetesResourcesClaim] | None,
+        Limits(list_type="map", list_map_keys=("name",)),
+    ] = None
+    limits: (
+        dict[
+            str,
+            Annotated[
+                int | str,
+                Limits(
+                    pattern="^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"
+                ),
+            ],
+        ]
+        | None
+    ) = None
+    requests: (
+        dict[
+            str,
+            Annotated[
+                int | str,
+                Limits(
+                    pattern="^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"
+                ),
+            ],
+        ]
+        | None
+    ) = None
+
+
+class GatewayConfigExtProcKubernetesSecurityContextAppArmorProfile(SchemaModel):
+    """appArmorProfile is the AppArmor options to use by this container."""
+
+    _required: ClassVar[tuple[str, ...]] = ("type",)
+
+    localhost_profile: str | None = None
+    type: str
+
+
+class GatewayConfigExtProcKubernetesSecurityContextCapabilities(SchemaModel):
+    """The capabilities to add/drop when running containers."""
+
+    add: Annotated[list[str] | None, Limits(list_type="atomic")] = None
+    drop: Annotated[list[str] | None, Limits(list_type="atomic")] = None
+
+
+class GatewayConfigExtProcKubernetesSecurityContextSeLinuxOptions(SchemaModel):
+    """The SELinux context to be applied to the container."""
+
+    level: str | None = None
+    role: str | None = None
+    type: str | None = None
+    user: str | None = None
+
+
+class GatewayConfigExtProcKubernetesSecurityContextWindowsOptions(SchemaModel):
+    """The Windows specific settings applied to all containers."""
+
+    gmsa_credential_spec: str | None = None
+    gmsa_credential_spec_name: str | None = None
+    host_process: bool | None = None
+    run_as_user_name: str | None = None
+
+
+class GatewayConfigExtProcKubernetesSecurityContext(SchemaModel):
+    """SecurityContext defines the security options the container should be run with."""
+
+    allow_privilege_escalation: bool | None = None
+    app_armor_profile: GatewayConfigExtProcKubernetesSecurityContextAppArmorProfile | None = None
+    capabilities: GatewayConfigExtProcKubernetesSecurityContextCapabilities | None = None
+    privileged: bool | None = None
+    proc_mount: str | None = None
+    read_only_root_filesystem: bool | None = None
+    run_as_group: Annotated[int | None, Limits(format="int64")] = None
+    run_as_non_root: bool | None = None
+    run_as_user: Annotated[int | None, Limits(format="int64")] = None
+    se_linux_options: GatewayConfigExtProcKubernetesSecurityContextSeLinuxOptions | None = None
+    seccomp_profile: GatewayConfigExtProcKubernetesSecurityContextAppArmorProfile | None = None
+    windows_options: GatewayConfigExtProcKubernetesSecurityContextWindowsOptions | None = None
+
+
+class GatewayConfigExtProcKubernetesVolumeMount(SchemaModel):
+    """VolumeMount describes a mounting of a Volume within a container."""
+
+    _required: ClassVar[tuple[str, ...]] = ("mountPath", "name")
+
+    mount_path: str
+    mount_propagation: str | None = None
+    name: str
+    read_only: bool | None = None
+    recursive_read_only: str | None = None
+    sub_path: str | None = None
+    sub_path_expr: str | None = None
+
+
+class GatewayConfigExtProcKubernetes(SchemaModel):
+    """Kubernetes defines the configuration for running the external processor as a Kubernetes container."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="!has(self.image) || !has(self.imageRepository)",
+                message="Either image or imageRepository can be set.",
+            ),
+        )
+    )
+
+    env: list[GatewayConfigExtProcKubernetesEnv] | None = None
+    image: Annotated[
+        str | None,
+        Limits(
+            rules=(
+                CelRule(
+                    rule="self.matches('^[a-zA-Z0-9._-]+(:[0-9]+)?(/[a-zA-Z0-9._/-]+)?(:[a-zA-Z0-9._-]+)?(@sha256:[a-z0-9]+)?$')",
+                    message="Image must include a tag and allowed characters only (e.g., 'repo:tag').",
+                ),
+            )
+        ),
+    ] = None
+    image_repository: Annotated[
+        str | None,
+        Limits(
+            rules=(
+                CelRule(
+                    rule="self.matches('^[a-zA-Z0-9._-]+(:[0-9]+)?[a-zA-Z0-9._/-]+$')",
+                    message="ImageRepository must contain only allowed characters and must not include a tag.",
+                ),
+            )
+        ),
+    ] = None
+    resources: GatewayConfigExtProcKubernetesResources | None = None
+    security_context: GatewayConfigExtProcKubernetesSecurityContext | None = None
+    volume_mounts: list[GatewayConfigExtProcKubernetesVolumeMount] | None = None
+
+
+class GatewayConfigExtProc(SchemaModel):
+    """ExtProc defines the configuration for the external processor container."""
+
+    kubernetes: GatewayConfigExtProcKubernetes | None = None
+
+
+class GatewayConfigForwardProxy(SchemaModel):
+    """ForwardProxy routes all upstream AI/LLM traffic from Gateways referencing this GatewayConfig through an HTTP CONNECT forward proxy."""
+
+    _required: ClassVar[tuple[str, ...]] = ("address",)
+
+    address: Annotated[str, Limits(min_length=1)]
+
+
+class GatewayConfigSpec(SchemaModel):
+    """Spec defines the configuration for the external processor."""
+
+    ext_proc: GatewayConfigExtProc | None = None
+    forward_proxy: GatewayConfigForwardProxy | None = None
+    global_llm_request_costs: Annotated[
+        list[LLMRequestCost] | None, Limits(list_type="map", list_map_keys=("metadataKey",))
+    ] = Field(None, alias="globalLLMRequestCosts")
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorHeader(SchemaModel):
+    """HeaderMatch defines the match attributes within the HTTP Headers of the request."""
+
+    _required: ClassVar[tuple[str, ...]] = ("name",)
+
+    invert: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    name: Annotated[str, Limits(min_length=1, max_length=256)]
+    type: Annotated[
+        Literal["Exact", "RegularExpression", "Distinct"] | None,
+        Limits(enum=("Exact", "RegularExpression", "Distinct"), default="Exact", has_default=True),
+    ] = None
+    value: Annotated[str | None, Limits(max_length=1024)] = None
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorMethod(SchemaModel):
+    """MethodMatch defines the matching criteria for the HTTP method of a request."""
+
+    _required: ClassVar[tuple[str, ...]] = ("value",)
+
+    invert: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    value: Annotated[
+        Literal["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"],
+        Limits(
+            enum=("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+        ),
+    ]
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorPath(SchemaModel):
+    """Path is the request path to match."""
+
+    _required: ClassVar[tuple[str, ...]] = ("value",)
+
+    invert: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    type: Annotated[
+        Literal["Exact", "PathPrefix", "RegularExpression"] | None,
+        Limits(
+            enum=("Exact", "PathPrefix", "RegularExpression"),
+            default="PathPrefix",
+            has_default=True,
+        ),
+    ] = None
+    value: Annotated[str, Limits(max_length=1024, default="/", has_default=True)]
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorSourceCIDR(SchemaModel):
+    """SourceCIDR is the client IP Address range to match on."""
+
+    _required: ClassVar[tuple[str, ...]] = ("value",)
+
+    invert: Annotated[bool | None, Limits(default=False, has_default=True)] = None
+    type: Annotated[
+        Literal["Exact", "Distinct"] | None,
+        Limits(enum=("Exact", "Distinct"), default="Exact", has_default=True),
+    ] = None
+    value: Annotated[str, Limits(min_length=1, max_length=256)]
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelector(SchemaModel):
+    """RateLimitSelectCondition specifies the attributes within the traffic flow that can be used to select a subset of clients to be ratelimited."""
+
+    _node_limits: ClassVar[Limits] = Limits(
+        rules=(
+            CelRule(
+                rule="has(self.headers) || has(self.methods) || has(self.path) || has(self.sourceCIDR) || has(self.queryParams)",
+                message="at least one of headers, methods, path, sourceCIDR or queryParams must be specified",
+            ),
+        )
+    )
+
+    headers: Annotated[
+        list[QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorHeader] | None,
+        Limits(max_items=64),
+    ] = None
+    methods: list[QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorMethod] | None = None
+    path: QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorPath | None = None
+    query_params: Annotated[
+        list[QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorHeader] | None,
+        Limits(max_items=16),
+    ] = None
+    source_cidr: QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelectorSourceCIDR | None = Field(
+        None, alias="sourceCIDR"
+    )
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRuleQuota(SchemaModel):
+    """Quota value for given client selectors."""
+
+    _required: ClassVar[tuple[str, ...]] = ("duration", "limit")
+
+    duration: Annotated[Literal["1s", "1m", "1h", "1d"], Limits(enum=("1s", "1m", "1h", "1d"))]
+    limit: int
+
+
+class QuotaPolicyPerModelQuotaQuotaBucketRule(SchemaModel):
+    """The `QuotaPolicyPerModelQuotaQuotaBucketRule` object."""
+
+    _required: ClassVar[tuple[str, ...]] = ("quota",)
+
+    client_selectors: Annotated[
+        list[QuotaPolicyPerModelQuotaQuotaBucketRuleClientSelector] | None, Limits(max_items=8)
+    ] = None
+    quota: QuotaPolicyPerModelQuotaQuotaBucketRuleQuota
+    shadow_mode: bool | None = None
+
+
+class QuotaPolicyPerModelQuotaQuota(SchemaModel):
+    """Expression for computing request cost and rules for matching requests to quota buckets."""
+
+    bucket_rules: list[QuotaPolicyPerModelQuotaQuotaBucketRule] | None = None
+    cost_expression: str | None = None
+    default_bucket: QuotaPolicyPerModelQuotaQuotaBucketRuleQuota | None = None
+    mode: Annotated[
+        Literal["Shared"] | None, Limits(enum=("Shared",), default="Shared", has_default=True)
+    ] = None
+
+
+class QuotaPolicyPerModelQuota(SchemaModel):
+    """The `QuotaPolicyPerModelQuota` object."""
+
+    _required: ClassVar[tuple[str, ...]] = ("modelName", "quota")
+
+    model_name: Annotated[str, Limits(min_length=1)]
+    quota: QuotaPolicyPerModelQuotaQuota
+
+
+class QuotaPolicyServiceQuota(SchemaModel):
+    """Quota for all models served by AIServiceBackend(s)."""
+
+    _required: ClassVar[tuple[str, ...]] = ("quota",)
+
+    cost_expression: str | None = None
+    quota: QuotaPolicyPerModelQuotaQuotaBucketRuleQuota
+
+
+class QuotaPolicySpec(SchemaModel):
+    """QuotaPolicySpec specifies rules for computing token based costs of requests."""
+
+    per_model_quotas: Annotated[list[QuotaPolicyPerModelQuota] | None, Limits(max_items=128)] = None
+    service_quota: QuotaPolicyServiceQuota | None = None
+    target_refs: Annotated[
+        list[LocalPolicyTargetReference] | None,
+        Limits(
+            max_items=16,
+            rules=(
+                CelRule(
+                    rule="self.all(ref, ref.group == 'aigateway.envoyproxy.io' && ref.kind == 'AIServiceBackend')",
+                    message="targetRefs must reference AIServiceBackend resources",
+                ),
+            ),
+        ),
+    ] = None
+
+
 class AIGatewayRoute(Resource):
     """AIGatewayRoute (aigateway.envoyproxy.io/v1beta1)."""
 
@@ -1716,4 +2717,98 @@ class BackendSecurityPolicyV1alpha1(Resource):
     )
     kind: Literal["BackendSecurityPolicy"] = "BackendSecurityPolicy"
     spec: BackendSecurityPolicySpecV1alpha1 | None = None
+    status: ResourceStatus | None = None
+
+
+class MCPRoute(Resource):
+    """MCPRoute (aigateway.envoyproxy.io/v1beta1)."""
+
+    group: ClassVar[str] = "aigateway.envoyproxy.io"
+    version: ClassVar[str] = "v1beta1"
+    plural: ClassVar[str] = "mcproutes"
+    namespaced: ClassVar[bool] = True
+    deprecation_warning: ClassVar[str | None] = None
+    _node_limits: ClassVar[Limits] = Limits()
+
+    api_version: Literal["aigateway.envoyproxy.io/v1beta1"] = Field(
+        default="aigateway.envoyproxy.io/v1beta1", alias="apiVersion"
+    )
+    kind: Literal["MCPRoute"] = "MCPRoute"
+    spec: MCPRouteSpec | None = None
+    status: ResourceStatus | None = None
+
+
+class MCPRouteV1alpha1(Resource):
+    """MCPRoute (aigateway.envoyproxy.io/v1alpha1)."""
+
+    group: ClassVar[str] = "aigateway.envoyproxy.io"
+    version: ClassVar[str] = "v1alpha1"
+    plural: ClassVar[str] = "mcproutes"
+    namespaced: ClassVar[bool] = True
+    deprecation_warning: ClassVar[str | None] = (
+        "aigateway.envoyproxy.io/v1alpha1 is deprecated; use aigateway.envoyproxy.io/v1beta1 instead"
+    )
+    _node_limits: ClassVar[Limits] = Limits()
+
+    api_version: Literal["aigateway.envoyproxy.io/v1alpha1"] = Field(
+        default="aigateway.envoyproxy.io/v1alpha1", alias="apiVersion"
+    )
+    kind: Literal["MCPRoute"] = "MCPRoute"
+    spec: MCPRouteSpec | None = None
+    status: ResourceStatus | None = None
+
+
+class GatewayConfig(Resource):
+    """GatewayConfig (aigateway.envoyproxy.io/v1beta1)."""
+
+    group: ClassVar[str] = "aigateway.envoyproxy.io"
+    version: ClassVar[str] = "v1beta1"
+    plural: ClassVar[str] = "gatewayconfigs"
+    namespaced: ClassVar[bool] = True
+    deprecation_warning: ClassVar[str | None] = None
+    _node_limits: ClassVar[Limits] = Limits()
+
+    api_version: Literal["aigateway.envoyproxy.io/v1beta1"] = Field(
+        default="aigateway.envoyproxy.io/v1beta1", alias="apiVersion"
+    )
+    kind: Literal["GatewayConfig"] = "GatewayConfig"
+    spec: GatewayConfigSpec | None = None
+    status: ResourceStatus | None = None
+
+
+class GatewayConfigV1alpha1(Resource):
+    """GatewayConfig (aigateway.envoyproxy.io/v1alpha1)."""
+
+    group: ClassVar[str] = "aigateway.envoyproxy.io"
+    version: ClassVar[str] = "v1alpha1"
+    plural: ClassVar[str] = "gatewayconfigs"
+    namespaced: ClassVar[bool] = True
+    deprecation_warning: ClassVar[str | None] = (
+        "aigateway.envoyproxy.io/v1alpha1 is deprecated; use aigateway.envoyproxy.io/v1beta1 instead"
+    )
+    _node_limits: ClassVar[Limits] = Limits()
+
+    api_version: Literal["aigateway.envoyproxy.io/v1alpha1"] = Field(
+        default="aigateway.envoyproxy.io/v1alpha1", alias="apiVersion"
+    )
+    kind: Literal["GatewayConfig"] = "GatewayConfig"
+    spec: GatewayConfigSpec | None = None
+    status: ResourceStatus | None = None
+
+
+class QuotaPolicy(Resource):
+    """QuotaPolicy (aigateway.envoyproxy.io/v1alpha1)."""
+
+    group: ClassVar[str] = "aigateway.envoyproxy.io"
+    version: ClassVar[str] = "v1alpha1"
+    plural: ClassVar[str] = "quotapolicies"
+    namespaced: ClassVar[bool] = True
+    deprecation_warning: ClassVar[str | None] = None
+    _node_limits: ClassVar[Limits] = Limits()
+
+    api_version: Literal["aigateway.envoyproxy.io/v1alpha1"] = Field(
+        default="aigateway.envoyproxy.io/v1alpha1", alias="apiVersion"
+    )
+    kind: Literal["QuotaPolicy"] = "QuotaPolicy"
+    spec: QuotaPolicySpec | None = None
     status: ResourceStatus | None = None

@@ -122,12 +122,115 @@ class Retry(OpenModel):
     per_retry: PerRetryPolicy | None = None
 
 
+class HeaderMatch(OpenModel):
+    """A rate-limit header selector: Exact, RegularExpression or Distinct (one bucket per value)."""
+
+    name: str
+    type: Literal["Exact", "RegularExpression", "Distinct"] | None = None
+    value: str | None = None
+    invert: bool | None = None
+
+
+class SourceMatch(OpenModel):
+    """A rate-limit client-address selector (a CIDR, Exact or Distinct)."""
+
+    type: Literal["Exact", "Distinct"] | None = None
+    value: str
+
+
+class MethodMatch(OpenModel):
+    """A rate-limit HTTP method selector."""
+
+    value: str
+    invert: bool | None = None
+
+
+class PathMatch(OpenModel):
+    """A rate-limit path selector."""
+
+    type: Literal["Exact", "PathPrefix", "RegularExpression"] | None = None
+    value: str
+    invert: bool | None = None
+
+
+class QueryParamMatch(OpenModel):
+    """A rate-limit query parameter selector."""
+
+    name: str
+    type: Literal["Exact", "RegularExpression", "Distinct"] | None = None
+    value: str | None = None
+    invert: bool | None = None
+
+
+class RateLimitSelectCondition(OpenModel):
+    """Which requests a rate-limit rule counts (every given condition must match)."""
+
+    headers: list[HeaderMatch] | None = None
+    source_cidr: SourceMatch | None = Field(None, alias="sourceCIDR")
+    methods: list[MethodMatch] | None = None
+    path: PathMatch | None = None
+    query_params: list[QueryParamMatch] | None = None
+
+
+class RateLimitValue(OpenModel):
+    """`requests` per `unit`."""
+
+    requests: int
+    unit: Literal["Second", "Minute", "Hour", "Day", "Month", "Year"]
+
+
+class RateLimitCostMetadata(OpenModel):
+    """A dynamic-metadata entry whose number is the cost."""
+
+    namespace: str
+    key: str
+
+
+class RateLimitCostSpecifier(OpenModel):
+    """Where one phase's cost comes from: a fixed number or request metadata."""
+
+    from_: Literal["Number", "Metadata"] = Field(alias="from")
+    number: int | None = None
+    metadata: RateLimitCostMetadata | None = None
+
+
+class RateLimitCost(OpenModel):
+    """Cost charged when the request arrives and when its response completes."""
+
+    request: RateLimitCostSpecifier | None = None
+    response: RateLimitCostSpecifier | None = None
+
+
+class RateLimitRule(OpenModel):
+    """One rate-limit rule: selectors, limit, cost, shadow mode."""
+
+    client_selectors: list[RateLimitSelectCondition] | None = None
+    limit: RateLimitValue
+    cost: RateLimitCost | None = None
+    shadow_mode: bool | None = None
+
+
+class RateLimitRules(OpenModel):
+    """A list of rate-limit rules (global or local)."""
+
+    rules: list[RateLimitRule] | None = None
+
+
+class RateLimitSpec(OpenModel):
+    """`rateLimit` of a BackendTrafficPolicy."""
+
+    type: Literal["Global", "Local"] | None = None
+    global_: RateLimitRules | None = Field(None, alias="global")
+    local: RateLimitRules | None = None
+
+
 class BackendTrafficPolicySpec(OpenModel):
     """Traffic settings for the routes a BackendTrafficPolicy targets."""
 
     target_refs: list[PolicyTargetReference] | None = None
     target_ref: PolicyTargetReference | None = None
     retry: Retry | None = None
+    rate_limit: RateLimitSpec | None = None
 
 
 class BackendTrafficPolicy(Resource):

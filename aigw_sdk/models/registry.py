@@ -13,6 +13,11 @@ from aigw_sdk.models.aigateway_types import (
     AIServiceBackendV1alpha1,
     BackendSecurityPolicy,
     BackendSecurityPolicyV1alpha1,
+    GatewayConfig,
+    GatewayConfigV1alpha1,
+    MCPRoute,
+    MCPRouteV1alpha1,
+    QuotaPolicy,
 )
 from aigw_sdk.models.base import GenericResource, Resource
 from aigw_sdk.models.core import Secret
@@ -26,6 +31,11 @@ RESOURCE_CLASSES: tuple[type[Resource], ...] = (
     AIServiceBackendV1alpha1,
     BackendSecurityPolicy,
     BackendSecurityPolicyV1alpha1,
+    MCPRoute,
+    MCPRouteV1alpha1,
+    GatewayConfig,
+    GatewayConfigV1alpha1,
+    QuotaPolicy,
     Backend,
     BackendTrafficPolicy,
     BackendTLSPolicy,

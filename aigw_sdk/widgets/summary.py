@@ -109,17 +109,50 @@ def summarize(resource: Resource) -> str:
         validation = _sub(spec, "validation")
         return f"TLS to {validation.get('hostname', '?')}"
     if kind == "BackendTrafficPolicy":
+        parts = []
         retry = _sub(spec, "retry")
         if retry:
             on = _sub(retry, "retryOn")
             codes = on.get("httpStatusCodes") or []
-            return f"retry {retry.get('numRetries', '?')}x on {codes or on.get('triggers', [])}"
-        return "traffic policy"
+            parts.append(
+                f"retry {retry.get('numRetries', '?')}x on {codes or on.get('triggers', [])}"
+            )
+        rules = _dicts(_sub(_sub(spec, "rateLimit"), "global").get("rules"))
+        if rules:
+            parts.append("rate limits: " + ", ".join(_rate_limit_label(r) for r in rules))
+        return "; ".join(parts) or "traffic policy"
+    if kind == "QuotaPolicy":
+        return _quota_summary(spec)
+    if kind == "MCPRoute":
+        names = ", ".join(str(r.get("name", "?")) for r in _dicts(spec.get("backendRefs")))
+        return f"MCP {spec.get('path', '/mcp')} -> {names or '?'}"
+    if kind == "GatewayConfig":
+        return "gateway settings: " + (", ".join(sorted(spec)) or "defaults")
     if kind == "Secret":
         data = resource.to_dict()
         keys = sorted({*_sub(data, "data"), *_sub(data, "stringData")})
         return ", ".join(f"{k}={MASK}" for k in keys) or "no keys"
     return ""
+
+
+def _rate_limit_label(rule: dict[str, Any]) -> str:
+    limit = _sub(rule, "limit")
+    response = _sub(_sub(rule, "cost"), "response")
+    what = str(_sub(response, "metadata").get("key") or "requests")
+    return f"{limit.get('requests', '?')} {what}/{str(limit.get('unit', '?')).lower()}"
+
+
+def _quota_summary(spec: dict[str, Any]) -> str:
+    parts = []
+    service = _sub(_sub(spec, "serviceQuota"), "quota")
+    if service:
+        parts.append(f"service {service.get('limit', '?')}/{service.get('duration', '?')}")
+    for model in _dicts(spec.get("perModelQuotas")):
+        bucket = _sub(_sub(model, "quota"), "defaultBucket")
+        limit = f" {bucket.get('limit', '?')}/{bucket.get('duration', '?')}" if bucket else ""
+        parts.append(f"{model.get('modelName', '?')}{limit}")
+    targets = ", ".join(str(t.get("name", "?")) for t in _dicts(spec.get("targetRefs")))
+    return f"quota {'; '.join(parts) or '?'} for {targets or '?'}"
 
 
 def _endpoint(endpoint: dict[str, Any]) -> str:

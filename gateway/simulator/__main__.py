@@ -15,10 +15,10 @@ from gateway.simulator.app import create_simulator_app
 from gateway.simulator.config import SimulatorConfig
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m gateway.simulator") -> int:
     """Run the simulator until interrupted; prints its URL once it accepts connections."""
     parser = argparse.ArgumentParser(
-        prog="python -m gateway.simulator", description="Anthropic/OpenAI API simulator"
+        prog=prog, description="Run the Anthropic/OpenAI-compatible simulator upstream."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")

@@ -441,6 +441,26 @@ def content_blocks(reply: Reply, tool_id: str) -> list[dict[str, Any]]:
     return blocks
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A composed reply with its ids and usage, ready to render as a message or a stream."""
+
+    model: str
+    stream: bool
+    msg_id: str
+    reply: Reply
+    tool_id: str
+    usage: dict[str, Any]
+
+    def message(self) -> dict[str, Any]:
+        """The non-streaming `message` response."""
+        return message(self.msg_id, self.model, self.reply, self.tool_id, self.usage)
+
+    def events(self) -> list[bytes]:
+        """The SSE events of the streaming response."""
+        return stream_events(self.msg_id, self.model, self.reply, self.tool_id, self.usage)
+
+
 def message(
     msg_id: str, model: str, reply: Reply, tool_id: str, usage_: dict[str, Any]
 ) -> dict[str, Any]:

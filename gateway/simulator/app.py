@@ -21,8 +21,9 @@ from gateway.serving import (
     read_body,
     send_response,
 )
-from gateway.simulator import anthropic_api, openai_api
+from gateway.simulator import anthropic_api, cloud, openai_api
 from gateway.simulator.cache import CacheUsage, PromptCache
+from gateway.simulator.cloud_auth import CloudAuth
 from gateway.simulator.config import SimulatorConfig
 from gateway.simulator.errors import (
     SimError,
@@ -106,6 +107,7 @@ class SimulatorApp:
         self._paths = {path for _, path in self._routes}
         self._models_anthropic = _anthropic_models(config.models)
         self._models_openai = _openai_models(config.models)
+        self.cloud = cloud.CloudRoutes(self, CloudAuth(config.cloud_auth))
         _install_drop_filter()
 
     def __repr__(self) -> str:
@@ -116,10 +118,19 @@ class SimulatorApp:
             return
         path: str = scope["path"]
         method: str = scope["method"]
+        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        if cloud.handles(path):
+            self.stats.record(method, path, raw_headers)
+            try:
+                await self.cloud(
+                    scope, receive, send, _Call(send, False, self._ids.make("req_01", 22))
+                )
+            except ClientDisconnected:
+                return
+            return
         if path.startswith("/_sim/"):
             await self._control(method, path, send)
             return
-        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         headers = dict(raw_headers)
         anthropic = path.startswith("/v1/messages") or (
             path != "/v1/chat/completions"
@@ -210,6 +221,14 @@ class SimulatorApp:
         return provider + b"\0" + call.credential + b"\0" + model.encode()
 
     async def _messages(self, call: _Call, payload: Any) -> None:
+        answer = self.anthropic_answer(call, payload)
+        if answer.stream:
+            await self._stream(call, answer.events(), anthropic_api.error_event(call.request_id))
+        else:
+            await call.json(200, answer.message())
+
+    def anthropic_answer(self, call: _Call, payload: Any) -> anthropic_api.Answer:
+        """The simulated Claude answer to a Messages body (also served by the cloud routes)."""
         request = anthropic_api.parse_request(payload, filler_words=call.faults.reply_words)
         segments = list(anthropic_api.segments(request, with_data=request.breakpoints > 0))
         total = sum(seg.tokens for seg in segments)
@@ -222,13 +241,7 @@ class SimulatorApp:
         msg_id = self._ids.make("msg_01", 22)
         tool_id = self._ids.make("toolu_01", 22) if reply.tool is not None else ""
         usage = anthropic_api.usage(total - cache.read - cache.creation, cache, reply.output_tokens)
-        if request.stream:
-            events = anthropic_api.stream_events(msg_id, request.model, reply, tool_id, usage)
-            await self._stream(call, events, anthropic_api.error_event(call.request_id))
-        else:
-            await call.json(
-                200, anthropic_api.message(msg_id, request.model, reply, tool_id, usage)
-            )
+        return anthropic_api.Answer(request.model, request.stream, msg_id, reply, tool_id, usage)
 
     async def _count_tokens(self, call: _Call, payload: Any) -> None:
         request = anthropic_api.parse_request(payload, count_only=True)
@@ -264,11 +277,17 @@ class SimulatorApp:
             )
             await call.json(200, completion)
 
-    async def _stream(self, call: _Call, events: list[bytes], error_event: bytes) -> None:
+    async def _stream(
+        self,
+        call: _Call,
+        events: list[bytes],
+        error_event: bytes,
+        headers: list[tuple[bytes, bytes]] = _SSE_HEADERS,
+    ) -> None:
         send, faults = call.send, call.faults
         delay = self.config.chunk_delay if faults.chunk_delay is None else faults.chunk_delay
         await send(
-            {"type": "http.response.start", "status": 200, "headers": _SSE_HEADERS + call.headers}
+            {"type": "http.response.start", "status": 200, "headers": headers + call.headers}
         )
         for index, event in enumerate(events):
             if faults.fail_after is not None and index >= faults.fail_after:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gateway.simulator.cloud_auth import CloudAuthConfig
+
 DEFAULT_MODELS: tuple[str, ...] = (
     "claude-sonnet-4-6",
     "claude-opus-4-7",
@@ -19,7 +21,8 @@ class SimulatorConfig:
 
     `api_key=None` accepts any credential. `chunk_delay` is the pause in seconds before each
     streamed event, `cache_ttl` the prompt-cache lifetime in seconds, `cache_min_tokens` the
-    smallest cacheable prefix, `models` what `GET /v1/models` lists.
+    smallest cacheable prefix, `models` what `GET /v1/models` lists, `cloud_auth` the AWS keys,
+    OIDC client and Entra secret the cloud routes accept.
     """
 
     api_key: str | None
@@ -27,6 +30,7 @@ class SimulatorConfig:
     cache_ttl: float = 300.0
     models: list[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
     cache_min_tokens: int = 1024
+    cloud_auth: CloudAuthConfig = field(default_factory=CloudAuthConfig)
 
     def __post_init__(self) -> None:
         if self.chunk_delay < 0:

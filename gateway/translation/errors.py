@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.translation._json import dumps, loads
+from gateway.errors import error_body
+from gateway.translation._json import loads
 
 __all__ = [
     "ANTHROPIC_ERROR_STATUS",
@@ -99,15 +100,12 @@ class TranslationError(Exception):
         return f"TranslationError({self.status}, {self.message!r}, param={self.param!r})"
 
     def to_openai(self) -> bytes:
-        """OpenAI-shaped error body."""
-        error_type = "invalid_request_error" if self.status < 500 else "server_error"
-        return dumps(openai_error_body(self.message, error_type, str(self.status), self.param))
+        """OpenAI-shaped error body (built by `gateway.errors`)."""
+        return error_body("OpenAI", self.status, self.message, param=self.param)
 
     def to_anthropic(self) -> bytes:
-        """Anthropic-shaped error body."""
-        message = f"{self.param}: {self.message}" if self.param else self.message
-        error_type = "invalid_request_error" if self.status < 500 else "api_error"
-        return dumps(anthropic_error_body(error_type, message))
+        """Anthropic-shaped error body (built by `gateway.errors`)."""
+        return error_body("Anthropic", self.status, self.message, param=self.param)
 
 
 def bad_request(message: str, param: str) -> TranslationError:

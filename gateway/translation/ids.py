@@ -13,15 +13,18 @@ class NameMap:
     """Maps client names to names matching `^[a-zA-Z0-9_-]{1,max_len}$`, and back.
 
     Invalid characters become `_`; a sanitised name that collides with another client name
-    gets a numeric suffix. The same client name always maps to the same backend name.
+    gets a numeric suffix. The same client name always maps to the same backend name. Suffixes
+    continue from the last one tried for the same base, so mapping n names costs O(n) even when
+    they all sanitise to the same base.
     """
 
-    __slots__ = ("_back", "_forward", "_max_len")
+    __slots__ = ("_back", "_forward", "_max_len", "_next_suffix")
 
     def __init__(self, max_len: int | None = None) -> None:
         self._max_len = max_len
         self._forward: dict[str, str] = {}
         self._back: dict[str, str] = {}
+        self._next_suffix: dict[str, int] = {}
 
     def to_backend(self, name: str) -> str:
         """The backend-safe name for a client name (allocated on first use)."""
@@ -30,10 +33,13 @@ class NameMap:
             return known
         base = _INVALID.sub("_", name) or "_"
         candidate = self._truncate(base, "")
-        counter = 1
-        while candidate in self._back:
-            counter += 1
+        if candidate in self._back:
+            counter = self._next_suffix.get(base, 2)
             candidate = self._truncate(base, f"_{counter}")
+            while candidate in self._back:
+                counter += 1
+                candidate = self._truncate(base, f"_{counter}")
+            self._next_suffix[base] = counter + 1
         self._forward[name] = candidate
         self._back[candidate] = name
         return candidate

@@ -12,8 +12,6 @@ from aigw_sdk.apply import Cluster
 from aigw_sdk.presets import Provider
 from tests.kube_apiserver import KubeAPIServer
 
-CELTESTS = Path(__file__).resolve().parents[2] / "../shared/upstream/celtests"
-
 
 @pytest.fixture
 def anyio_backend() -> str:

@@ -11,8 +11,7 @@ import pytest
 import aigw_sdk as aigw
 from aigw_sdk.cli import main
 from tests.kube_apiserver import CRDMode, KubeAPIServer
-
-from .conftest import CELTESTS
+from tests.support.upstream import Upstream
 
 ROUTE = "envoy-ai-gateway-basic-anthropic"
 
@@ -62,8 +61,10 @@ def test_text_output_and_diff_flag(
     assert "sk-test" not in out and "c2stdGVzdA" not in out
 
 
-def test_validation_failure_exits_1(kubeconfig: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    invalid = str(CELTESTS / "aigatewayroutes/duplicate_rule_names.yaml")
+def test_validation_failure_exits_1(
+    kubeconfig: Path, capsys: pytest.CaptureFixture[str], upstream: Upstream
+) -> None:
+    invalid = str(upstream.celtests / "aigatewayroutes/duplicate_rule_names.yaml")
     assert main(["apply", "-f", invalid, "--kubeconfig", str(kubeconfig), "-o", "json"]) == 1
     out = _json(capsys)
     assert out["ok"] is False and out["error"]["type"] == "BundleInvalidError"

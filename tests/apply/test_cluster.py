@@ -22,8 +22,7 @@ from aigw_sdk.apply import (
 from aigw_sdk.errors import APIDeprecationWarning, BundleInvalidError
 from aigw_sdk.models import AIGatewayRoute, Backend, GenericResource
 from tests.kube_apiserver import CRDMode, KubeAPIServer
-
-from .conftest import CELTESTS
+from tests.support.upstream import Upstream, require_upstream_root
 
 GROUP = "aigateway.envoyproxy.io"
 ROUTE = "envoy-ai-gateway-basic-anthropic"
@@ -34,7 +33,9 @@ def _stored(server: KubeAPIServer, group: str, plural: str, name: str) -> dict[s
 
 
 def _invalid_route() -> aigw.Bundle:
-    return aigw.load_yaml(CELTESTS / "aigatewayroutes/duplicate_rule_names.yaml")
+    return aigw.load_yaml(
+        Upstream(require_upstream_root()).celtests / "aigatewayroutes/duplicate_rule_names.yaml"
+    )
 
 
 def _with_hostname(bundle: aigw.Bundle, hostname: str) -> aigw.Bundle:

@@ -45,10 +45,10 @@ def test_both_styles_and_admin(client: GatewayClient) -> None:
     assert after.models == ["claude-sonnet-4-5"]
 
 
-def test_unrouted_model_is_the_plain_text_404(client: GatewayClient) -> None:
+def test_unrouted_model_is_a_json_404(client: GatewayClient) -> None:
     with pytest.raises(NotFoundError) as info:
         client.chat(model="no-such-model", messages=HELLO)
-    assert info.value.error_type is None
+    assert info.value.error_type == "invalid_request_error"
     assert info.value.message.startswith("No matching route found.")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import anthropic
 import httpx
+import openai
 import orjson
 import pytest
 
@@ -18,6 +20,8 @@ from tests.gateway.gw_helpers import (
     provider,
     route,
     rule,
+    sdk_anthropic,
+    sdk_openai,
 )
 
 NO_ROUTE = (
@@ -35,18 +39,55 @@ def _serve(stack: Stack, **kwargs: object) -> Stack:
     )
 
 
-def test_unknown_path_is_upstreams_404_text(stack: Stack) -> None:
-    response = httpx.post(f"{_serve(stack).url}/v1/embeddings", json={"model": "x"})
+def _openai_error(status: int, message: str, param: str | None = None) -> dict[str, object]:
+    kind = "invalid_request_error" if status < 500 else "server_error"
+    return {"error": {"message": message, "type": kind, "param": param, "code": str(status)}}
+
+
+def _anthropic_error(kind: str, message: str) -> dict[str, object]:
+    return {"type": "error", "error": {"type": kind, "message": message}, "request_id": ""}
+
+
+def test_unknown_path_is_upstreams_404_text_as_json(stack: Stack) -> None:
+    url = _serve(stack).url
+    response = httpx.post(f"{url}/v1/embeddings", json={"model": "x"})
     assert response.status_code == 404
-    assert response.text == "unsupported path: /v1/embeddings"
-
-
-def test_no_matching_route_is_upstreams_404_text(stack: Stack) -> None:
-    response = httpx.post(
-        f"{_serve(stack).url}/v1/chat/completions", json={"model": "unknown", "messages": []}
+    assert response.json() == _openai_error(404, "unsupported path: /v1/embeddings")
+    response = httpx.post(f"{url}/anthropic/v1/complete", json={"model": "x"})
+    assert response.json() == _anthropic_error(
+        "not_found_error", "unsupported path: /anthropic/v1/complete"
     )
-    assert (response.status_code, response.text) == (404, NO_ROUTE)
-    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_no_matching_route_is_upstreams_404_text_as_json(stack: Stack) -> None:
+    url = _serve(stack).url
+    response = httpx.post(f"{url}/v1/chat/completions", json={"model": "unknown", "messages": []})
+    assert (response.status_code, response.json()) == (404, _openai_error(404, NO_ROUTE))
+    assert response.headers["content-type"] == "application/json"
+    response = httpx.post(
+        f"{url}/anthropic/v1/messages",
+        json=anthropic_body(model="unknown"),
+        headers=ANTHROPIC_HEADERS,
+    )
+    assert (response.status_code, response.json()) == (
+        404,
+        _anthropic_error("not_found_error", NO_ROUTE),
+    )
+
+
+def test_official_sdks_show_the_gateways_message(stack: Stack) -> None:
+    """The openai SDK used to show only `Error code: 404` for the plain-text body."""
+    _serve(stack)
+    with pytest.raises(openai.NotFoundError) as openai_error:
+        sdk_openai(stack).chat.completions.create(
+            model="unknown", messages=[{"role": "user", "content": "x"}]
+        )
+    assert NO_ROUTE in str(openai_error.value)
+    with pytest.raises(anthropic.NotFoundError) as anthropic_error:
+        sdk_anthropic(stack).messages.create(
+            model="unknown", max_tokens=5, messages=[{"role": "user", "content": "x"}]
+        )
+    assert NO_ROUTE in str(anthropic_error.value)
 
 
 def test_client_model_header_is_overwritten_by_the_body(stack: Stack) -> None:
@@ -62,8 +103,7 @@ def test_malformed_json_is_a_400_envelope(stack: Stack) -> None:
     response = httpx.post(f"{_serve(stack).url}/v1/chat/completions", content=b"{not json")
     assert response.status_code == 400
     body = response.json()
-    assert body["type"] == "error"
-    assert body["error"]["type"] == "BadRequest" and body["error"]["code"] == "400"
+    assert body["error"]["type"] == "invalid_request_error" and body["error"]["code"] == "400"
     assert body["error"]["message"].startswith(
         "malformed request: failed to parse JSON for /v1/chat/completions: "
     )
@@ -76,14 +116,9 @@ def test_missing_model_on_anthropic_path_is_a_400(stack: Stack) -> None:
         headers=ANTHROPIC_HEADERS,
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "type": "error",
-        "error": {
-            "type": "BadRequest",
-            "code": "400",
-            "message": "invalid request body: model field is required",
-        },
-    }
+    assert response.json() == _anthropic_error(
+        "invalid_request_error", "invalid request body: model field is required"
+    )
 
 
 def test_body_over_the_limit_is_a_413(stack: Stack) -> None:
@@ -93,7 +128,9 @@ def test_body_over_the_limit_is_a_413(stack: Stack) -> None:
         f"{stack.url}/anthropic/v1/messages", json=body, headers=ANTHROPIC_HEADERS
     )
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "413"
+    assert response.json() == _anthropic_error(
+        "request_too_large", "request body exceeds 1000 bytes"
+    )
     assert stack.sim_stats()["total"] == 0
 
 
@@ -182,7 +219,11 @@ def test_unreachable_backend_without_retry_is_envoys_503(stack: Stack) -> None:
         f"{stack.url}/anthropic/v1/messages", json=anthropic_body(), headers=ANTHROPIC_HEADERS
     )
     assert response.status_code == 503
-    assert response.text.startswith("upstream connect error or disconnect/reset before headers")
+    assert response.json() == _anthropic_error(
+        "overloaded_error",
+        "upstream connect error or disconnect/reset before headers. reset reason: "
+        "connection failure",
+    )
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,7 @@ import pytest
 
 from aigw_sdk.client.traces import TraceReceiver
 
-# `python -m gateway` is `aigw-sdk run` (the console script's `run` is being rewired in issue 9).
-RUN = [sys.executable, "-m", "gateway"]
+RUN = [str(Path(sys.executable).with_name("aigw-sdk")), "run"]
 BANNER = "Envoy AI Gateway (aigw-sdk) listening on "
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT = "00f067aa0ba902b7"
@@ -37,7 +36,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 @contextmanager
 def _gateway(*args: str, env: dict[str, str], stderr: IO[str]) -> Iterator[tuple[str, IO[str]]]:
-    """`python -m gateway run` on free ports: (its URL, its stdout); stopped on exit."""
+    """`aigw-sdk run` on free ports: (its URL, its stdout); stopped on exit."""
     with subprocess.Popen(
         [*RUN, "--port", "0", "--admin-port", "0", *args],
         stdout=subprocess.PIPE,

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..support.upstream import Upstream, require_upstream_root
 from .controller import Controller
 from .handler import Handler, ServerState
 from .operations import ObjectAPI, WriteOptions
@@ -18,7 +19,6 @@ from .store import Store
 
 JSON = dict[str, Any]
 
-DEFAULT_CRD_DIR = Path(__file__).resolve().parents[2] / "../shared/upstream/crds"
 DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
@@ -39,7 +39,9 @@ class KubeAPIServer:
         controller_delay: float = 0.0,
         token: str | None = None,
     ) -> None:
-        types = list(BUILTIN_TYPES) + load_crds(crd_dir or DEFAULT_CRD_DIR, CRDMode(crds))
+        types = list(BUILTIN_TYPES) + load_crds(
+            crd_dir or Upstream(require_upstream_root()).crds, CRDMode(crds)
+        )
         self.registry = Registry(types)
         self.store = Store()
         self.api = ObjectAPI(self.store)

@@ -1,4 +1,4 @@
-"""The upstream CRD validation suite (``../shared/upstream/celtests``), over HTTP.
+"""The upstream CRD validation suite (``tests/crdcel`` of the pinned module), over HTTP.
 
 As in the upstream driver, each YAML is first decoded into the Go v1beta1 struct, so
 non-``omitempty`` string fields (``spec.type`` of a BackendSecurityPolicy, ``clientID`` and
@@ -7,18 +7,17 @@ non-``omitempty`` string fields (``spec.type`` of a BackendSecurityPolicy, ``cli
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
 
+from tests.support.upstream import CelCase, celtest_cases, upstream_params
+
 from .server import KubeAPIServer
 
-CELTESTS = Path(__file__).resolve().parents[2] / "../shared/upstream/celtests"
 SUITES = ("TestAIGatewayRoutes", "TestAIServiceBackends", "TestBackendSecurityPolicies")
 PLURALS = {
     "AIGatewayRoute": "aigatewayroutes",
@@ -28,12 +27,7 @@ PLURALS = {
 
 
 def _cases() -> list[Any]:
-    expectations = json.loads((CELTESTS / "expectations.json").read_text(encoding="utf-8"))
-    return [
-        pytest.param(case, id=case["file"])
-        for suite in SUITES
-        for case in expectations[suite]["cases"]
-    ]
+    return [pytest.param(c, id=c.file) for c in celtest_cases() if c.test in SUITES]
 
 
 def _as_go_struct(obj: dict[str, Any]) -> dict[str, Any]:
@@ -55,15 +49,15 @@ def server_http() -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_upstream_case(server_http: httpx.Client, case: dict[str, Any]) -> None:
-    obj = _as_go_struct(yaml.safe_load((CELTESTS / case["file"]).read_text(encoding="utf-8")))
+@pytest.mark.parametrize("case", upstream_params(_cases))
+def test_upstream_case(server_http: httpx.Client, case: CelCase) -> None:
+    obj = _as_go_struct(yaml.safe_load(case.path.read_text(encoding="utf-8")))
     collection = (
         f"/apis/{obj['apiVersion']}/namespaces/{obj['metadata']['namespace']}/"
         f"{PLURALS[obj['kind']]}"
     )
     response = server_http.post(collection, json=obj, params={"fieldValidation": "Strict"})
-    if case["valid"]:
+    if case.expected_error is None:
         assert response.status_code == 201, response.text
         deleted = server_http.delete(f"{collection}/{obj['metadata']['name']}")
         assert deleted.status_code == 200
@@ -71,5 +65,5 @@ def test_upstream_case(server_http: httpx.Client, case: dict[str, Any]) -> None:
         assert response.status_code == 422, response.text
         status = response.json()
         assert status["reason"] == "Invalid"
-        assert case["expected_error_substring"] in status["message"]
+        assert case.expected_error in status["message"]
         assert status["details"]["causes"]

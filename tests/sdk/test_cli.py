@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from aigw_sdk.cli import main
-from tests.conftest import SHARED
-
-CELTESTS = SHARED / "upstream/celtests"
+from tests.support.upstream import Upstream
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -35,10 +33,12 @@ def test_validate_valid_bundle_exits_0(tmp_path: Path, capsys: pytest.CaptureFix
     assert "6 object(s), 0 error(s)" in out
 
 
-def test_validate_invalid_exits_1_and_lists_every_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_invalid_exits_1_and_lists_every_error(
+    capsys: pytest.CaptureFixture[str], upstream: Upstream
+) -> None:
     files = [
-        str(CELTESTS / "aigatewayroutes/too_many_rules.yaml"),
-        str(CELTESTS / "aiservicebackends/unknown_schema.yaml"),
+        str(upstream.celtests / "aigatewayroutes/too_many_rules.yaml"),
+        str(upstream.celtests / "aiservicebackends/unknown_schema.yaml"),
     ]
     code, out, _ = _run(capsys, "validate", *files)
     assert code == 1
@@ -46,13 +46,13 @@ def test_validate_invalid_exits_1_and_lists_every_error(capsys: pytest.CaptureFi
     assert 'spec.schema.name: Unsupported value: "SomeRandomVendor"' in out
 
 
-def test_validate_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_json_output(capsys: pytest.CaptureFixture[str], upstream: Upstream) -> None:
     code, out, _ = _run(
         capsys,
         "validate",
         "-o",
         "json",
-        str(CELTESTS / "aigatewayroutes/duplicate_rule_names.yaml"),
+        str(upstream.celtests / "aigatewayroutes/duplicate_rule_names.yaml"),
     )
     assert code == 1
     issues = json.loads(out)
@@ -83,8 +83,8 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
-def test_convert_to_v1beta1(capsys: pytest.CaptureFixture[str]) -> None:
-    src = SHARED / "upstream/extras/cmd-aigw-testdata/translate_basic_v1alpha1.in.yaml"
+def test_convert_to_v1beta1(capsys: pytest.CaptureFixture[str], upstream: Upstream) -> None:
+    src = upstream.root / "cmd/aigw/testdata/translate_basic_v1alpha1.in.yaml"
     code, out, _ = _run(capsys, "convert", "--to", "v1beta1", str(src))
     assert code == 0
     assert "aigateway.envoyproxy.io/v1alpha1" not in out

@@ -6,11 +6,11 @@ import yaml
 
 import aigw_sdk as aigw
 from aigw_sdk.presets import Provider
-from tests.conftest import SHARED
+from tests.support.upstream import Upstream, require_upstream_root
 
 
 def _example(name: str) -> list[dict[str, object]]:
-    text = (SHARED / "upstream/examples" / name).read_text()
+    text = (Upstream(require_upstream_root()).examples / name).read_text()
     return [d for d in yaml.safe_load_all(text) if d]
 
 

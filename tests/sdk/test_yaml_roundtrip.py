@@ -11,14 +11,15 @@ import yaml
 import aigw_sdk as aigw
 from aigw_sdk.errors import APIDeprecationWarning
 from aigw_sdk.models import GenericResource, ParseFailure
-from tests.conftest import SHARED
+from tests.support.upstream import Upstream, upstream_params, upstream_root, yaml_corpus
 
-FILES = sorted(
-    p
-    for sub in ("upstream/examples", "upstream/extras")
-    for p in (SHARED / sub).rglob("*.yaml")
-    if p.is_file()
-)
+
+def _corpus() -> list[object]:
+    root = upstream_root()
+    return [pytest.param(p, id=str(p.relative_to(root))) for p in yaml_corpus()]
+
+
+FILES = upstream_params(_corpus)
 
 
 def _plain_docs(path: Path) -> list[dict[str, object]]:
@@ -26,7 +27,7 @@ def _plain_docs(path: Path) -> list[dict[str, object]]:
     return [d for d in docs if d]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SHARED)))
+@pytest.mark.parametrize("path", FILES)
 def test_example_round_trips(path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", APIDeprecationWarning)
@@ -50,12 +51,12 @@ def _normalise(value: object) -> object:
     return value
 
 
-def test_corpus_is_the_expected_size() -> None:
+def test_corpus_is_the_expected_size(upstream: Upstream) -> None:
     assert len(FILES) >= 68
 
 
-def test_known_kinds_are_typed_and_unknown_kinds_generic() -> None:
-    bundle = aigw.load_yaml(SHARED / "upstream/examples/basic/basic.yaml")
+def test_known_kinds_are_typed_and_unknown_kinds_generic(upstream: Upstream) -> None:
+    bundle = aigw.load_yaml(upstream.examples / "basic/basic.yaml")
     kinds = {type(r).__name__: r.kind for r in bundle}
     assert kinds["AIGatewayRoute"] == "AIGatewayRoute"
     generic = [r for r in bundle if type(r) is GenericResource]
@@ -67,9 +68,9 @@ def test_known_kinds_are_typed_and_unknown_kinds_generic() -> None:
     }
 
 
-def test_object_not_fitting_its_model_is_kept_for_validation() -> None:
+def test_object_not_fitting_its_model_is_kept_for_validation(upstream: Upstream) -> None:
     # aigw's autoconfig emits AIServiceBackend.spec.timeouts, which the CRD does not have.
-    bundle = aigw.load_yaml(SHARED / "upstream/extras/autoconfig-testdata/openai.yaml")
+    bundle = aigw.load_yaml(upstream.root / "internal/autoconfig/testdata/openai.yaml")
     failures = [r for r in bundle if isinstance(r, ParseFailure)]
     assert [f.kind for f in failures] == ["AIServiceBackend"]
     assert failures[0].error is not None

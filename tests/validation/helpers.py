@@ -9,10 +9,6 @@ import yaml
 
 from aigw_sdk.models import Resource, parse_resource
 
-SHARED = Path(__file__).resolve().parents[2] / "../shared"
-CELTESTS = SHARED / "upstream/celtests"
-EXAMPLES = SHARED / "upstream/examples"
-
 
 def load(text: str) -> list[Resource]:
     """Every document of a YAML text, parsed into models (ParseFailure when it does not fit)."""

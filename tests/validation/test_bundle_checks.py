@@ -9,8 +9,9 @@ import pytest
 from aigw_sdk.validation.bundle_checks import check_bundle, is_placeholder
 from aigw_sdk.validation.issues import ValidationIssue
 from aigw_sdk.validation.validator import validate_resources
+from tests.support.upstream import Upstream
 
-from .helpers import EXAMPLES, load, load_file
+from .helpers import load, load_file
 
 ROUTE = """
 apiVersion: aigateway.envoyproxy.io/v1beta1
@@ -156,8 +157,8 @@ spec:
     assert found(bundle(text, secret(key=key))) == []
 
 
-def test_placeholder_secret_value_of_the_seed_is_a_warning() -> None:
-    issues = validate_resources(load_file(EXAMPLES / "basic/anthropic.yaml"))
+def test_placeholder_secret_value_of_the_seed_is_a_warning(upstream: Upstream) -> None:
+    issues = validate_resources(load_file(upstream.examples / "basic/anthropic.yaml"))
     assert where(issues) == [
         ("warning", "Secret", "envoy-ai-gateway-basic-anthropic-apikey", "stringData.apiKey")
     ]
@@ -219,9 +220,9 @@ def test_traffic_policy_target_matches_no_route() -> None:
     assert found(routed) == []
 
 
-def test_provider_fallback_example_is_consistent() -> None:
-    resources = load_file(EXAMPLES / "provider_fallback/base.yaml")
-    resources += load_file(EXAMPLES / "provider_fallback/fallback.yaml")
+def test_provider_fallback_example_is_consistent(upstream: Upstream) -> None:
+    resources = load_file(upstream.examples / "provider_fallback/base.yaml")
+    resources += load_file(upstream.examples / "provider_fallback/fallback.yaml")
     assert [i for i in check_bundle(resources) if i.kind == "BackendTrafficPolicy"] == []
 
 

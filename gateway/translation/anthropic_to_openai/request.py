@@ -180,7 +180,7 @@ def _reasoning(body: dict[str, Any], out: dict[str, Any]) -> None:
     config = body.get("output_config")
     effort = config.get("effort") if isinstance(config, dict) else None
     if effort is not None:
-        if effort not in _EFFORTS:
+        if not isinstance(effort, str) or effort not in _EFFORTS:
             raise _bad(f"unsupported effort {effort!r}", "output_config.effort")
         out["reasoning_effort"] = _EFFORTS[effort]
     elif isinstance(thinking, dict) and thinking.get("type") == "enabled":

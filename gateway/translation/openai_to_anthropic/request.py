@@ -143,7 +143,7 @@ def _reasoning(body: dict[str, Any], out: dict[str, Any], model: str, requested:
             raise _bad("thinking must be an object", "thinking")
         out["thinking"] = thinking
     elif effort is not None and effort != "none":
-        if effort not in _BUDGETS:
+        if not isinstance(effort, str) or effort not in _BUDGETS:
             raise _bad(f"unsupported reasoning_effort {effort!r}", "reasoning_effort")
         if family.thinking == "none":
             raise _bad(f"model {model!r} does not support reasoning", "reasoning_effort")

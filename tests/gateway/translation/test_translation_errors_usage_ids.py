@@ -138,7 +138,6 @@ def test_openai_error_to_anthropic(
 def test_translation_error_bodies() -> None:
     error = TranslationError(400, "temperature must be between 0 and 1", "temperature")
     assert json.loads(error.to_openai()) == {
-        "type": "error",
         "error": {
             "type": "invalid_request_error",
             "code": "400",
@@ -147,7 +146,10 @@ def test_translation_error_bodies() -> None:
         },
     }
     assert json.loads(error.to_anthropic()) == anth(
-        "invalid_request_error", "temperature: temperature must be between 0 and 1"
+        "invalid_request_error", "temperature must be between 0 and 1"
+    )
+    assert json.loads(TranslationError(400, "must be an array", "tools").to_anthropic()) == anth(
+        "invalid_request_error", "tools: must be an array"
     )
     assert json.loads(TranslationError(502, "bad upstream").to_anthropic()) == anth(
         "api_error", "bad upstream"

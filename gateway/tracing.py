@@ -305,7 +305,7 @@ class RequestSpan:
             attrs["gen_ai.provider.name"] = record.provider
         span.set_attributes(attrs)
         body = b"".join(self._chunks)
-        if record.status >= 400 or record.status == 0 or (record.error and not record.stream):
+        if record.status >= 400 or record.status == 0:  # an error response, or none at all
             _record_error(span, tracing, record, body)
         elif self._body is not None:
             response = self._response(body, record.stream)
@@ -316,7 +316,7 @@ class RequestSpan:
             else:
                 attrs = _genai_response(self._kind, response, record.usage, tracing.capture_content)
             span.set_attributes(attrs)
-            if record.error:  # a stream that ended without completing
+            if record.error and record.stream:  # a stream that ended without completing
                 span.set_status(Status(StatusCode.ERROR, record.error))
             else:
                 span.set_status(Status(StatusCode.OK))
@@ -612,20 +612,26 @@ def _genai_parts(content: Any) -> list[dict[str, Any]]:
     return parts
 
 
+def _genai_message_parts(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a chat completion's message: its text and tool calls."""
+    parts = _genai_parts(message.get("content"))
+    for call in message.get("tool_calls") or []:
+        if isinstance(call, dict) and isinstance(call.get("function"), dict):
+            parts.append(
+                {"type": "tool_call", "id": call.get("id", ""),
+                 "name": call["function"].get("name", ""),
+                 "arguments": call["function"].get("arguments", "")}
+            )  # fmt: skip
+    return parts
+
+
 def _genai_messages(messages: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(conversation messages, system instructions) in the GenAI message-part schema."""
     out: list[dict[str, Any]] = []
     system: list[dict[str, Any]] = []
     for _, message in _text_parts(messages):
         role = str(message.get("role", ""))
-        parts = _genai_parts(message.get("content"))
-        for call in message.get("tool_calls") or []:
-            if isinstance(call, dict) and isinstance(call.get("function"), dict):
-                parts.append(
-                    {"type": "tool_call", "id": call.get("id", ""),
-                     "name": call["function"].get("name", ""),
-                     "arguments": call["function"].get("arguments", "")}
-                )  # fmt: skip
+        parts = _genai_message_parts(message)
         if role in ("system", "developer"):
             system.extend(parts)
         else:
@@ -661,7 +667,7 @@ def _genai_response(
         reasons = [str(c["finish_reason"]) for c in choices if c.get("finish_reason")]
         output = [
             {"role": str(c["message"].get("role", "assistant")),
-             "parts": _genai_messages([c["message"]])[0][0]["parts"],
+             "parts": _genai_message_parts(c["message"]),
              "finish_reason": str(c.get("finish_reason") or "")}
             for c in choices
             if isinstance(c.get("message"), dict)

@@ -301,3 +301,18 @@ def test_own_provider_is_not_global() -> None:
     assert trace.get_tracer_provider() is not tracing.provider
     assert isinstance(tracing.provider, TracerProvider)
     tracing.shutdown()
+
+
+def test_a_stream_cut_upstream_ends_its_span_in_error(stack: Stack) -> None:
+    traced = Traced(stack).serve()
+    with httpx.stream(
+        "POST",
+        f"{stack.url}/anthropic/v1/messages",
+        json=anthropic_body(stream=True),
+        headers={**ANTHROPIC_HEADERS, "x-sim-fail-after-events": "3", "x-sim-fail-mode": "drop"},
+    ) as response:
+        body = response.read()
+    assert b"event: error" in body
+    span, _ = traced.span()
+    assert span.status.status_code is StatusCode.ERROR
+    assert span.status.description is not None and "stream" in span.status.description

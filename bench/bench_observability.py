@@ -9,7 +9,8 @@ on a shared machine hits them alike): `--quiet` (no access log, tracing off: the
 access log on (JSON, then text) written to a pipe this script drains, tracing on (OTLP/HTTP to a
 loopback receiver in this process, OpenInference attributes), and both. With `--baseline-root`
 (another checkout, e.g. the main branch) its `--quiet` gateway is measured too, to compare
-metrics implementations. Prints requests/s per scenario and the ratio to the baseline.
+metrics implementations. Prints requests/s per scenario and the ratio to the baseline, and the
+gateway's CPU time per request (from /proc: steadier than throughput on a shared machine).
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ from aigw_sdk.client.traces import TraceReceiver  # noqa: E402
 from bench.bench_gateway import PROMPT, _bundle, _cpus, _measure  # noqa: E402
 
 BANNER = "Envoy AI Gateway (aigw-sdk) listening on "
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def _start_gateway(
@@ -62,6 +70,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--baseline-root", type=Path, help="another checkout to measure too")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="leave out variants whose name has this text"
+    )
     args = parser.parse_args()
 
     gateway_cpus, load_cpus = _cpus()
@@ -94,6 +105,9 @@ def main() -> int:
         variants.insert(
             1, (f"{args.baseline_root} quiet", args.baseline_root, ["--quiet"], base_env)
         )
+    variants = [
+        v for v in variants if v[0] == "quiet (baseline)" or not any(x in v[0] for x in args.skip)
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
         handle.write(_bundle(sim_port, key).to_yaml())
     headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
@@ -106,6 +120,7 @@ def main() -> int:
     # rps per variant and scenario, one value per round; variants interleave within each round so
     # that load from elsewhere on a shared machine hits them alike.
     results: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in variants}
+    cpu: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in variants}
     errors: dict[str, int] = dict.fromkeys(results, 0)
     gateways: dict[str, tuple[subprocess.Popen[str], str]] = {}
     try:
@@ -113,7 +128,7 @@ def main() -> int:
             gateways[name] = _start_gateway(root, handle.name, extra, env, gateway_cpus)
         for _ in range(args.rounds):
             for scenario, path, body, expect in scenarios:
-                for name, (_, url) in gateways.items():
+                for name, (process, url) in gateways.items():
                     spec = {
                         "url": url + path,
                         "headers": headers,
@@ -123,8 +138,12 @@ def main() -> int:
                         "requests": 0,
                         "seconds": args.seconds,
                     }
+                    before = _cpu_seconds(process.pid)
                     measured = _measure(spec, load_cpus)
+                    used = _cpu_seconds(process.pid) - before
                     results[name].setdefault(scenario, []).append(measured["rps"])
+                    per_request = used / max(measured["n"] + 3, 1) * 1e6  # + the 3 warm-up
+                    cpu[name].setdefault(scenario, []).append(per_request)
                     errors[name] += measured["errors"]
     finally:
         for process, _ in gateways.values():
@@ -141,15 +160,21 @@ def main() -> int:
     )
     print(f"spans received by the loopback OTLP receiver: {len(receiver.spans)}\n")
     header = f"{'variant':34}" + "".join(f"{s:>22} {'ratio':>6}" for s, *_ in scenarios)
-    print(header + f" {'errors':>6}")
-    print("-" * (len(header) + 7))
-    baseline = {k: statistics.median(v) for k, v in results["quiet (baseline)"].items()}
-    for name, by_scenario in results.items():
-        row = f"{name:34}"
-        for scenario, *_ in scenarios:
-            rps = statistics.median(by_scenario[scenario])
-            row += f"{rps:18.0f} rps {rps / baseline[scenario]:6.3f}"
-        print(row + f" {errors[name]:6d}")
+    for title, table, unit, inverse in (
+        ("throughput (median requests/s)", results, "rps", False),
+        ("gateway CPU per request (median µs; ratio = baseline cost / cost)", cpu, "µs", True),
+    ):
+        print(f"\n{title}")
+        print(header + f" {'errors':>6}")
+        print("-" * (len(header) + 7))
+        baseline = {k: statistics.median(v) for k, v in table["quiet (baseline)"].items()}
+        for name, by_scenario in table.items():
+            row = f"{name:34}"
+            for scenario, *_ in scenarios:
+                value = statistics.median(by_scenario[scenario])
+                ratio = baseline[scenario] / value if inverse else value / baseline[scenario]
+                row += f"{value:18.0f} {unit:3} {ratio:6.3f}"
+            print(row + f" {errors[name]:6d}")
     return 0
 
 

@@ -45,6 +45,10 @@ def _iso(epoch: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def _address(pair: tuple[str, int] | None) -> str | None:
+    return None if pair is None else f"{pair[0]}:{pair[1]}"
+
+
 def _ms(seconds: float | None) -> int | None:
     return None if seconds is None else int(seconds * 1000)
 
@@ -57,12 +61,12 @@ class AccessRecord:
     path: str
     start_time: float
     request_id: str = ""
-    protocol: str = "HTTP/1.1"
+    http_version: str = "1.1"
     authority: str | None = None
     user_agent: str | None = None
     forwarded_for: str | None = None
-    downstream_remote: str | None = None
-    downstream_local: str | None = None
+    downstream_remote: tuple[str, int] | None = None  # ASGI `client` (formatted off the hot path)
+    downstream_local: tuple[str, int] | None = None  # ASGI `server`
     header_fields: dict[str, str] = field(default_factory=dict)
     metric_labels: tuple[str, ...] = ()
     status: int = 0
@@ -102,8 +106,8 @@ class AccessRecord:
             "x-request-id": self.request_id,
             "upstream_host": self.upstream_host,
             "upstream_cluster": self.route,
-            "downstream_local_address": self.downstream_local,
-            "downstream_remote_address": self.downstream_remote,
+            "downstream_local_address": _address(self.downstream_local),
+            "downstream_remote_address": _address(self.downstream_remote),
             "gen_ai.request.model": self.request_model or self.model,
             "gen_ai.response.model": self.response_model,
             "gen_ai.provider.name": self.provider,
@@ -144,7 +148,7 @@ class AccessRecord:
 
         usage = self.usage
         line = (
-            f'[{_iso(self.start_time)}] "{self.method} {self.path} {self.protocol}" '
+            f'[{_iso(self.start_time)}] "{self.method} {self.path} HTTP/{self.http_version}" '
             f"{self.status} - {self.bytes_received} {self.bytes_sent} {_ms(self.duration)} "
             f"{n(_ms(self.upstream_service_time))} {q(self.forwarded_for)} {q(self.user_agent)} "
             f"{q(self.request_id)} {q(self.authority)} {q(self.upstream_host)}"

@@ -63,7 +63,7 @@ _DROP_REQUEST: Final = frozenset(
 # Not passed on: hop-by-hop, recomputed, or set by the gateway (content-type).
 _DROP_RESPONSE: Final = frozenset(
     {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server",
-     b"content-type"}
+     b"content-type", b"x-request-id"}
 )  # fmt: skip
 
 

@@ -126,9 +126,11 @@ def main() -> int:
     try:
         for name, root, extra, env in variants:
             gateways[name] = _start_gateway(root, handle.name, extra, env, gateway_cpus)
-        for _ in range(args.rounds):
+        order = list(gateways.items())
+        for round_ in range(args.rounds):
             for scenario, path, body, expect in scenarios:
-                for name, (process, url) in gateways.items():
+                turn = round_ % len(order)  # rotate: no variant always measured first
+                for name, (process, url) in order[turn:] + order[:turn]:
                     spec = {
                         "url": url + path,
                         "headers": headers,

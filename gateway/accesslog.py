@@ -218,7 +218,8 @@ class AccessLogWriter:
     """Formats and writes records from a daemon thread, in batches every 50 ms.
 
     `submit` only appends to a deque (atomic under the GIL), so the event loop never formats,
-    locks or does I/O for the log. `close()` (or `flush()`) writes what is pending.
+    locks or does I/O for the log. `close()` (or `flush()`) writes what is pending. `broken` is
+    called when the output's reader went away (a broken pipe).
     """
 
     def __init__(
@@ -227,12 +228,14 @@ class AccessLogWriter:
         log_format: LogFormat = "json",
         *,
         flush: Callable[[], Any] | None = None,
+        broken: Callable[[], Any] | None = None,
         interval: float = _FLUSH_INTERVAL,
     ) -> None:
         if log_format not in ("json", "text"):
             raise ValueError(f"log format must be 'json' or 'text', not {log_format!r}")
         self._write = write
         self._flush_stream = flush
+        self._broken = broken
         self._format = log_format
         self._interval = interval
         self._pending: deque[AccessRecord] = deque()
@@ -262,10 +265,10 @@ class AccessLogWriter:
                 self._write(self._encode(batch))
                 if self._flush_stream is not None:
                     self._flush_stream()
-            except (
-                OSError,
-                ValueError,
-            ):  # a closed or broken stdout: the log is lost, not the gateway
+            except BrokenPipeError:  # the reader went away: the log stops, the gateway goes on
+                if self._broken is not None:
+                    self._broken()
+            except (OSError, ValueError):  # a closed or failing output: this batch is lost
                 pass
 
     def _run(self) -> None:

@@ -26,6 +26,7 @@ from aigw_sdk.models.registry import parse_resource
 from aigw_sdk.serialization.yaml import parse_documents
 from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.metrics import GenAIMetrics
+from gateway.ratelimit.counters import CounterStoreUnavailable
 from gateway.server import DataPlane
 from gateway.serving import (
     ClientDisconnected,
@@ -69,8 +70,12 @@ class AdminApp:
         elif path == "/requests":
             await self._requests(scope, send)
         elif path == "/ratelimits":
-            snapshot = await self.plane.limiter.snapshot(self.plane.config.ratelimits)
-            await send_response(send, 200, orjson.dumps(snapshot))
+            try:
+                snapshot = await self.plane.limiter.snapshot(self.plane.config.ratelimits)
+            except CounterStoreUnavailable as exc:
+                await send_response(send, 503, orjson.dumps({"error": str(exc)}))
+            else:
+                await send_response(send, 200, orjson.dumps(snapshot))
         elif path == "/config":
             if not self._authorized(scope):
                 body = orjson.dumps(

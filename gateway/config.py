@@ -38,6 +38,7 @@ from aigw_sdk.models import (
     Secret,
 )
 from gateway.ratelimit import compile_ratelimits
+from gateway.redaction import is_credential_header
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -177,9 +178,9 @@ class _Compiler:
                 refs.append(r.spec.target_ref)
             for ref in refs:
                 if ref.kind == "HTTPRoute":
-                    self.traffic[(_ns(r), ref.name)] = r
+                    self.traffic.setdefault((_ns(r), ref.name), r)  # the first one wins
                 elif ref.kind == "Gateway":
-                    self.gateway_traffic[(_ns(r), ref.name)] = r
+                    self.gateway_traffic.setdefault((_ns(r), ref.name), r)
 
     def _index_security(self, r: BackendSecurityPolicy | BackendSecurityPolicyV1alpha1) -> None:
         spec = r.spec
@@ -317,8 +318,9 @@ class _Compiler:
         except ValueError as exc:
             self.problems.append(f"{_ident(secret)}: {exc}")
             return None
-        if not value:
-            self.problems.append(f"{_ident(secret)}: key apiKey is missing or empty")
+        if value is None:
+            # An empty key is accepted, as upstream does (e.g. `aigw run` in front of Ollama).
+            self.problems.append(f"{_ident(secret)}: key apiKey is missing")
             return None
         return Credential(header, SecretStr(prefix + value.strip()))
 
@@ -593,13 +595,10 @@ def _models_bodies(models: list[_ModelEntry]) -> tuple[bytes, bytes]:
     return orjson.dumps(openai), orjson.dumps(anthropic)
 
 
-_CREDENTIAL_HEADERS: Final = frozenset(header for header, _ in _CREDENTIAL_HEADER.values())
-
-
 def _redact(resource: Resource) -> dict[str, Any]:
     """The wire form for `/config`: Secret values and credential header values masked."""
     doc = resource.to_dict()
-    if isinstance(resource, Secret):
+    if isinstance(resource, Secret) or doc.get("kind") == "Secret":
         for key in ("data", "stringData"):
             if isinstance(doc.get(key), dict):
                 doc[key] = dict.fromkeys(doc[key], "***")
@@ -612,7 +611,7 @@ def _mask_credential_headers(node: Any) -> None:
     """Mask `{name, value}` items naming a credential header (e.g. a headerMutation `set`)."""
     if isinstance(node, dict):
         name = node.get("name")
-        if isinstance(name, str) and name.lower() in _CREDENTIAL_HEADERS and "value" in node:
+        if isinstance(name, str) and is_credential_header(name) and "value" in node:
             node["value"] = "***"
         for child in node.values():
             _mask_credential_headers(child)

@@ -22,10 +22,11 @@ from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
 from gateway.metrics import GenAIMetrics
 from gateway.observation import Observation, Telemetry
 from gateway.ratelimit import Admission, Limiter, Usage, request_info
+from gateway.redaction import Redactor, is_credential_header
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, BackendTarget, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
-from gateway.sse import SSEParser
+from gateway.sse import SSEEventTooLarge, SSEParser
 from gateway.translation import (
     AnthropicToOpenAIStream,
     OpenAIToAnthropicStream,
@@ -38,6 +39,7 @@ from gateway.translation import (
     openai_to_anthropic_response,
 )
 from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
+from gateway.translation.openai_to_anthropic.request import ANTHROPIC_VERSION
 from gateway.translation.usage import TokenUsage
 from gateway.upstream import (
     OpenResponse,
@@ -214,6 +216,7 @@ class _Exchange:
         self.force_usage = force_usage
         self.backend_schema: str = ""
         self.context: Any = None  # the translation context of the last attempt
+        self.redactor = Redactor(())  # masks the last attempt's injected credentials
 
     def prepare(self, ref: BackendRef, base_headers: dict[str, str], model: str) -> PreparedRequest:
         """Build the attempt's request (translation errors propagate, never retried)."""
@@ -230,6 +233,10 @@ class _Exchange:
         self.backend_schema = target.schema
         upstream_model = ref.model_name_override or model
         headers = dict(base_headers)
+        if target.schema == "Anthropic":
+            # Deliberate divergence from Envoy AI Gateway, which forwards requests without it:
+            # Anthropic requires this header and upstream's own guide's curl commands omit it.
+            headers.setdefault("anthropic-version", ANTHROPIC_VERSION)
         for name in ref.header_mutation.remove:
             headers.pop(name, None)
         headers.update(ref.header_mutation.set)
@@ -246,8 +253,11 @@ class _Exchange:
                 raise TranslationError(400, message) from exc
         headers["content-type"] = "application/json"
         credential = target.credential
+        injected = [value for name, value in ref.header_mutation.set if is_credential_header(name)]
         if credential is not None:
             headers[credential.header] = credential.header_value()
+            injected.append(credential.header_value())
+        self.redactor = Redactor(injected)
         return PreparedRequest(target.prefix + suffix, headers, body)
 
     def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
@@ -571,7 +581,7 @@ class DataPlane:
             return
         status = response.status
         content_type = response.headers.get("content-type")
-        headers = _response_headers(response)
+        headers = _response_headers(response, exchange.redactor)
         if status >= 400:
             out = exchange.error_body(status, body, content_type)
             if out is not body:
@@ -591,6 +601,7 @@ class DataPlane:
                 if exchange.translated:
                     content_type = "application/json"
                 self._costs(rule, opened.ref, record)
+        out = exchange.redactor.redact(out)
         extra = [(b"content-type", (content_type or "application/octet-stream").encode()), *headers]
         call.finished = True
         record.status = status
@@ -617,7 +628,8 @@ class DataPlane:
         relay = exchange.relay()
         record.stream = True
         record.status = response.status
-        headers = _response_headers(response)
+        redactor = exchange.redactor
+        headers = _response_headers(response, redactor)
         await send(
             {
                 "type": "http.response.start",
@@ -631,12 +643,16 @@ class DataPlane:
                 if record.ttft is None:
                     record.ttft = time.perf_counter() - started
                 for frame in relay.feed(chunk):
+                    if redactor:
+                        frame = redactor.feed(frame)
                     await send({"type": "http.response.body", "body": frame, "more_body": True})
         except TimeoutError:
             failure = "upstream stream timed out (streamIdleTimeout or request timeout)"
+        except SSEEventTooLarge as exc:  # an upstream event that never ends: stop buffering it
+            failure = str(exc)
         except aiohttp.ClientError as exc:
             failure = f"upstream stream failed: {type(exc).__name__}"
-        tail = relay.finish(failure)
+        tail = [redactor.flush(), *relay.finish(failure)]
         record.usage = relay.usage
         record.response_model = relay.model
         if failure is None and relay.complete:
@@ -683,13 +699,16 @@ def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
     )
 
 
-def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
-    """Upstream response headers to pass on (hop-by-hop, length and type dropped)."""
+def _response_headers(
+    response: aiohttp.ClientResponse, redactor: Redactor
+) -> list[tuple[bytes, bytes]]:
+    """Upstream response headers to pass on (hop-by-hop, length and type dropped, injected
+    credentials masked)."""
     out: list[tuple[bytes, bytes]] = []
     for key, value in response.raw_headers:
         name = key.lower()
         if name not in _DROP_RESPONSE:
-            out.append((name, value))
+            out.append((name, redactor.redact(value)))
     return out
 
 

@@ -23,6 +23,9 @@ from aigw_sdk.models.aigateway_types import (
     AIServiceBackendV1alpha1,
     BackendSecurityPolicy,
     BackendSecurityPolicyV1alpha1,
+    MCPRoute,
+    MCPRouteV1alpha1,
+    QuotaPolicy,
 )
 from aigw_sdk.models.base import Resource
 from aigw_sdk.models.core import Secret
@@ -38,6 +41,8 @@ DEFAULT_NAMESPACE = "default"
 _ROUTES = (AIGatewayRoute, AIGatewayRouteV1alpha1)
 _BACKENDS = (AIServiceBackend, AIServiceBackendV1alpha1)
 _POLICIES = (BackendSecurityPolicy, BackendSecurityPolicyV1alpha1)
+_MCP_ROUTES = (MCPRoute, MCPRouteV1alpha1)
+AI_GATEWAY_METADATA = "io.envoy.ai_gateway"
 _PLACEHOLDER = re.compile(
     r"^$|^\{\}$|^\$\{[^}]*\}$|<[^<>]+>|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
 )
@@ -67,6 +72,11 @@ def check_bundle(resources: Sequence[Resource]) -> list[ValidationIssue]:
     present = {(r.kind, namespace_of(r), r.name) for r in resources}
     secrets = {(namespace_of(r), r.name): r for r in resources if isinstance(r, Secret)}
     checker = _Checker(present, secrets)
+    checker.cost_keys = {
+        (namespace_of(r), r.name): {c.metadata_key for c in r.spec.llm_request_costs or ()}
+        for r in resources
+        if isinstance(r, _ROUTES) and r.spec is not None
+    }
     for resource in resources:
         if isinstance(resource, _ROUTES):
             checker.route(resource)
@@ -76,6 +86,10 @@ def check_bundle(resources: Sequence[Resource]) -> list[ValidationIssue]:
             checker.policy(resource)
         elif isinstance(resource, BackendTrafficPolicy):
             checker.traffic_policy(resource)
+        elif isinstance(resource, QuotaPolicy):
+            checker.quota_policy(resource)
+        elif isinstance(resource, _MCP_ROUTES):
+            checker.mcp_route(resource)
     return checker.issues
 
 
@@ -137,6 +151,7 @@ class _Checker:
         self.issues: list[ValidationIssue] = []
         self.backend_policies: dict[Key, Resource] = {}
         self.placeholders: set[tuple[str, str, str]] = set()
+        self.cost_keys: dict[tuple[str, str], set[str]] = {}  # route -> llmRequestCosts keys
 
     def add(self, resource: Resource, severity: Severity, path: str, message: str) -> None:
         self.issues.append(
@@ -242,6 +257,83 @@ class _Checker:
                     "bundle (the HTTPRoute of an AIGatewayRoute has the route's name)"
                 )
                 self.add(policy, "warning", path, message)
+        self.rate_limit_costs(policy)
+
+    def rate_limit_costs(self, policy: BackendTrafficPolicy) -> None:
+        """Metadata costs must name an `llmRequestCosts` key of the routes the policy covers."""
+        rate_limit = policy.spec.rate_limit
+        if rate_limit is None or rate_limit.global_ is None or not self.cost_keys:
+            return
+        namespace = namespace_of(policy)
+        routes = [(namespace, t.name) for _, t in _traffic_targets(policy) if t.kind == "HTTPRoute"]
+        if any(t.kind == "Gateway" for _, t in _traffic_targets(policy)):
+            routes = list(self.cost_keys)
+        keys = set().union(*(self.cost_keys.get(route, set()) for route in routes))
+        if not any(route in self.cost_keys for route in routes):
+            return  # the routes are not in the bundle
+        for i, rule in enumerate(rate_limit.global_.rules or ()):
+            for phase in ("request", "response"):
+                cost = getattr(rule.cost, phase) if rule.cost is not None else None
+                if cost is None or cost.metadata is None:
+                    continue
+                path = f"spec.rateLimit.global.rules[{i}].cost.{phase}.metadata"
+                if cost.metadata.namespace != AI_GATEWAY_METADATA:
+                    continue
+                if phase == "request":
+                    message = (
+                        f"{AI_GATEWAY_METADATA} costs are only known once the response has "
+                        "completed: on the request this cost is always 0"
+                    )
+                    self.add(policy, "warning", path, message)
+                elif cost.metadata.key not in keys:
+                    message = (
+                        f'key "{cost.metadata.key}" is not a metadataKey of the llmRequestCosts '
+                        "of the routes this policy applies to: the cost is always 0"
+                    )
+                    self.add(policy, "warning", f"{path}.key", message)
+
+    def quota_policy(self, policy: QuotaPolicy) -> None:
+        spec = policy.spec
+        if spec is None:
+            return
+        namespace = namespace_of(policy)
+        for i, target in enumerate(spec.target_refs or ()):
+            if target.kind == "AIServiceBackend":
+                self.missing(policy, f"spec.targetRefs[{i}]", target.kind, namespace, target.name)
+        expressions: list[tuple[str, str | None]] = []
+        if spec.service_quota is not None:
+            expressions.append(
+                ("spec.serviceQuota.costExpression", spec.service_quota.cost_expression)
+            )
+        for i, entry in enumerate(spec.per_model_quotas or ()):
+            path = f"spec.perModelQuotas[{i}].quota.costExpression"
+            expressions.append((path, entry.quota.cost_expression))
+        for path, expression in expressions:
+            if expression:
+                error = check_cost_expression(expression)
+                if error is not None:
+                    self.add(policy, "error", path, error)
+
+    def mcp_route(self, route: MCPRoute | MCPRouteV1alpha1) -> None:
+        spec = route.spec
+        if spec is None:
+            return
+        namespace = namespace_of(route)
+        for i, ref in enumerate(spec.backend_refs or ()):
+            path = f"spec.backendRefs[{i}]"
+            kind = ref.kind or "Service"
+            if kind in ("Backend", "Service"):
+                self.missing(route, path, kind, ref.namespace or namespace, ref.name)
+            api_key = ref.security_policy.api_key if ref.security_policy is not None else None
+            if api_key is not None and api_key.secret_ref is not None:
+                secret = api_key.secret_ref
+                self.missing(
+                    route,
+                    f"{path}.securityPolicy.apiKey.secretRef",
+                    "Secret",
+                    secret.namespace or namespace,
+                    secret.name,
+                )
 
 
 def _traffic_targets(policy: BackendTrafficPolicy) -> Iterator[tuple[str, PolicyTargetReference]]:

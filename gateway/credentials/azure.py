@@ -10,7 +10,9 @@ which tests point at a local fake; Entra requires TLS, so such a fake serves HTT
 
 from __future__ import annotations
 
+import os
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -20,6 +22,21 @@ from gateway.credentials.oidc import OIDCClient
 __all__ = ["SCOPE", "AzureAuth"]
 
 SCOPE: Final = "https://cognitiveservices.azure.com/.default"
+_MICROSOFT_HOSTS: Final = (
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+)
+
+
+def _with_defaults(options: dict[str, Any]) -> dict[str, Any]:
+    """MSAL's instance discovery only knows Microsoft's clouds: skip it for another host."""
+    authority = str(options.get("authority") or os.environ.get("AZURE_AUTHORITY_HOST") or "")
+    host = urlsplit(authority if "//" in authority else f"https://{authority}").hostname or ""
+    if host and host not in _MICROSOFT_HOSTS:
+        options.setdefault("disable_instance_discovery", True)
+    return options
 
 
 class _Entra:
@@ -63,7 +80,7 @@ class AzureAuth:
 
         entra = _Entra(tenant_id, client_id, options)
         entra.credential = ClientSecretCredential(
-            tenant_id, client_id, secret.get_secret_value(), **options
+            tenant_id, client_id, secret.get_secret_value(), **_with_defaults(options)
         )
         return cls(entra)
 
@@ -76,7 +93,7 @@ class AzureAuth:
 
         entra = _Entra(tenant_id, client_id, options)
         entra.credential = ClientAssertionCredential(
-            tenant_id, client_id, lambda: oidc.fetch().value, **options
+            tenant_id, client_id, lambda: oidc.fetch().value, **_with_defaults(options)
         )
         return cls(entra)
 

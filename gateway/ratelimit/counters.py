@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-__all__ = ["Counters", "Hit", "MemoryCounters", "RedisCounters", "window_start"]
+__all__ = [
+    "CounterStoreUnavailable",
+    "Counters",
+    "Hit",
+    "MemoryCounters",
+    "RedisCounters",
+    "window_start",
+]
 
 _PREFIX: Final = "aigw"
 # INCRBY then EXPIRE for each key, in one atomic script: ARGV holds (amount, ttl) pairs.
@@ -27,6 +34,10 @@ for i, key in ipairs(KEYS) do
 end
 return out
 """
+
+
+class CounterStoreUnavailable(Exception):
+    """The counter store could not be reached or failed (the message names no credential)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +113,12 @@ class RedisCounters:
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis  # only needed with --ratelimit-redis
+        from redis.exceptions import RedisError
 
-        self._url = url
-        self._client: Any = redis.Redis.from_url(url)
+        self._errors = RedisError
+        self._client: Any = redis.Redis.from_url(
+            url, socket_connect_timeout=2.0, socket_timeout=5.0
+        )
         self._script: Any = self._client.register_script(_SCRIPT)
 
     def __repr__(self) -> str:
@@ -118,14 +132,18 @@ class RedisCounters:
         for hit in hits:
             ttl = window_start(now, hit.window) + hit.window - int(now) + 1
             args.extend((hit.amount, max(ttl, 1)))
-        values = await self._script(keys=keys, args=args)
+        try:
+            values = await self._script(keys=keys, args=args)
+        except (self._errors, OSError) as exc:
+            raise CounterStoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from None
         return [int(v) for v in values]
 
     async def snapshot(self, now: float) -> dict[str, int]:
-        keys = [key async for key in self._client.scan_iter(match=f"{_PREFIX}:*", count=500)]
-        if not keys:
-            return {}
-        values = await self._client.mget(keys)
+        try:
+            keys = [key async for key in self._client.scan_iter(match=f"{_PREFIX}:*", count=500)]
+            values = await self._client.mget(keys) if keys else []
+        except (self._errors, OSError) as exc:
+            raise CounterStoreUnavailable(f"Redis: {type(exc).__name__}: {exc}") from None
         out: dict[str, int] = {}
         for key, value in zip(keys, values, strict=True):
             if value is not None:

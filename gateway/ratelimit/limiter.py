@@ -10,18 +10,29 @@ value at the end; a request is refused when every matching enforcing bucket is e
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from gateway.ratelimit.counters import Counters, Hit, MemoryCounters, now, window_start
+from gateway.ratelimit.counters import (
+    Counters,
+    CounterStoreUnavailable,
+    Hit,
+    MemoryCounters,
+    now,
+    window_start,
+)
 from gateway.ratelimit.rules import LimitRule, ModelQuota, RateLimitConfig, RequestInfo
 from gateway.translation.usage import TokenUsage
 
 __all__ = ["Admission", "Limiter", "Usage", "request_info"]
 
 Send = Any  # the ASGI send callable
+_LOG = logging.getLogger("gateway.ratelimit")
+_WARN_EVERY = 10.0  # seconds between two "counter store unavailable" log lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +111,7 @@ class Limiter:
 
     def __init__(self, counters: Counters | None = None) -> None:
         self.counters: Counters = counters if counters is not None else MemoryCounters()
+        self._warned = 0.0
 
     def __repr__(self) -> str:
         return f"Limiter({self.counters!r})"
@@ -147,7 +159,12 @@ class Limiter:
         if not hits:
             return admission
         stamp = now()
-        values = await self.counters.add(hits, stamp)
+        try:
+            values = await self.counters.add(hits, stamp)
+        except CounterStoreUnavailable as exc:
+            # Envoy's default (failure_mode_deny off): a request is let through, uncounted.
+            self._store_failed(exc)
+            return Admission()
         results = [
             _Counted(rule, hit.key, value)
             for rule, hit, value in zip(counted, hits, values, strict=True)
@@ -183,7 +200,16 @@ class Limiter:
                 if amount:
                     hits.extend(Hit(key, bucket.window, amount) for bucket, key in use.buckets)
         if hits:
-            await self.counters.add(hits, now())
+            try:
+                await self.counters.add(hits, now())
+            except CounterStoreUnavailable as exc:
+                self._store_failed(exc)
+
+    def _store_failed(self, exc: CounterStoreUnavailable) -> None:
+        moment = time.monotonic()
+        if moment - self._warned >= _WARN_EVERY:
+            self._warned = moment
+            _LOG.warning("rate limits not applied (requests pass uncounted): %s", exc)
 
     async def snapshot(self, config: RateLimitConfig) -> dict[str, Any]:
         """Every limit of `config` with the use of each of its counters in the current window."""
@@ -213,6 +239,8 @@ class Limiter:
                     "unit": rule.unit,
                     "window_seconds": rule.window,
                     "shadow": rule.shadow,
+                    "request_cost": rule.request_cost.describe(),
+                    "response_cost": rule.describe_response_cost(),
                     "counters": counters,
                 }
             )

@@ -96,6 +96,10 @@ class CostSource:
     number: int = 1
     metadata_key: str | None = None
 
+    def describe(self) -> int | str:
+        """The number, or the metadata key the cost is read from."""
+        return self.metadata_key if self.metadata_key is not None else self.number
+
     def amount(self, metadata: Mapping[str, int] | None) -> int:
         """The cost; metadata not (yet) computed counts 0."""
         if self.metadata_key is None:
@@ -118,6 +122,13 @@ class LimitRule:
     request_cost: CostSource = field(default_factory=CostSource)
     response_cost: CostSource | None = None
     shadow: bool = False
+    quota_cost: str | None = None  # a QuotaPolicy bucket: the cost expression it is charged
+
+    def describe_response_cost(self) -> int | str | None:
+        """What a completed response adds: a number, a metadata key or a cost expression."""
+        if self.response_cost is not None:
+            return self.response_cost.describe()
+        return self.quota_cost
 
     def descriptor(self, request: RequestInfo) -> str | None:
         """The counter key of this request, or None when the rule does not apply to it."""

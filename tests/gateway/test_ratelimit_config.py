@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,38 @@ def test_cli_run_prints_warnings_at_load(tmp_path: Path) -> None:
         process.terminate()
         _, stderr = process.communicate(timeout=15)
     assert "warning: MCPRoute default/tools: MCP routing is not served" in stderr
+
+
+def test_unreachable_redis_lets_requests_through_uncounted(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    policy = _policy(_global({"limit": {"requests": 1, "unit": "Hour"}}))
+    stack.serve(_base(stack.sim_port), policy, ratelimit_redis=f"redis://127.0.0.1:{closed}/0")
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]}
+    with caplog.at_level("WARNING", logger="gateway.ratelimit"):
+        for _ in range(2):
+            response = httpx.post(f"{stack.url}/v1/chat/completions", json=body, timeout=10)
+            assert response.status_code == 200
+            assert "x-ratelimit-limit" not in response.headers
+    assert "rate limits not applied (requests pass uncounted): Redis:" in caplog.text
+    with stack.admin() as admin:
+        snapshot = admin.get("/ratelimits")
+    assert snapshot.status_code == 503
+    assert snapshot.json()["error"].startswith("Redis: ")
+
+
+def test_second_policy_on_one_target_is_ignored_with_a_warning() -> None:
+    first = _policy(_global({"limit": {"requests": 1, "unit": "Hour"}}))
+    second = _policy(_global({"limit": {"requests": 99, "unit": "Hour"}}))
+    second.metadata.name = "later"
+    config = compile_config(Bundle([*_base(), first, second]))
+    (rule_,) = config.ratelimits.rules_for("default/models")
+    assert rule_.limit == 1
+    assert (
+        "BackendTrafficPolicy default/later: spec.targetRefs[0] HTTPRoute/models is already "
+        "targeted by BackendTrafficPolicy default/limits; as in Envoy Gateway only one policy "
+        "applies: this one is ignored for it" in config.warnings
+    )

@@ -13,7 +13,7 @@ import pytest
 
 from aigw_sdk import presets
 from aigw_sdk.bundle import Bundle
-from aigw_sdk.models import BackendTrafficPolicy, ObjectMeta
+from aigw_sdk.models import BackendTrafficPolicy, ObjectMeta, parse_resource
 from tests.gateway.gw_helpers import Stack, provider, route, rule
 from tests.gateway.gw_helpers import sdk_anthropic as _anthropic
 from tests.gateway.gw_helpers import sdk_openai as _openai
@@ -285,3 +285,54 @@ def test_quota_policy_rejects_when_every_bucket_is_spent(stack: Stack) -> None:
         )
         .choices
     )
+
+
+def test_upstream_token_ratelimit_example_runs_locally() -> None:
+    from aigw_sdk.bundle import load_yaml
+    from aigw_sdk.local import LocalGateway
+    from tests.support.upstream import Upstream, require_upstream_root
+
+    path = Upstream(require_upstream_root()).examples / "token_ratelimit/token_ratelimit.yaml"
+    example = load_yaml(str(path))
+    # The example's test upstream needs no key; the simulator does: add the usual API-key policy.
+    backend = "envoy-ai-gateway-token-ratelimit-testupstream"
+    example.add(
+        parse_resource(
+            {"apiVersion": "aigateway.envoyproxy.io/v1beta1", "kind": "BackendSecurityPolicy",
+             "metadata": {"name": "simulator-key", "namespace": "default"},
+             "spec": {"type": "APIKey", "apiKey": {"secretRef": {"name": "simulator-key"}},
+                      "targetRefs": [{"group": "aigateway.envoyproxy.io",
+                                      "kind": "AIServiceBackend", "name": backend}]}}
+        ),
+        parse_resource(
+            {"apiVersion": "v1", "kind": "Secret",
+             "metadata": {"name": "simulator-key", "namespace": "default"},
+             "stringData": {"apiKey": "replaced-by-simulated"}}
+        ),
+    )  # fmt: skip
+    with LocalGateway(simulator=True) as gateway:
+        result = gateway.apply(gateway.simulated(example))
+        warnings = [w["message"] for w in result["warnings"]]
+        assert any(w.startswith("Deployment default/") for w in warnings), warnings
+        client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key="k", max_retries=0)
+        with client:
+
+            def ask(tenant: str, text: str) -> int:
+                reply = client.chat.completions.create(
+                    model="rate-limit-funky-model",
+                    messages=[{"role": "user", "content": text}],
+                    extra_headers={"x-tenant-id": tenant},
+                )
+                assert reply.usage is not None
+                return reply.usage.prompt_tokens
+
+            # The example's CEL cost is 100000000 when a request had 3 input tokens.
+            assert ask("cel", "hello there") == 3
+            with pytest.raises(openai.RateLimitError, match=r"global\.rules\[4\]"):
+                ask("cel", "hello there")
+            # Its input budget: 10 tokens per hour and tenant.
+            spent = 0
+            with pytest.raises(openai.RateLimitError, match=r"global\.rules\[0\]"):
+                for _ in range(10):
+                    spent += ask("input", "a somewhat longer question")
+        assert spent > 10

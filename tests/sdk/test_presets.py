@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 import aigw_sdk as aigw
@@ -71,3 +72,44 @@ def test_provider_fallback_matches_the_upstream_retry_policy() -> None:
     ours = bundle.of_kind(aigw.BackendTrafficPolicy)[0].to_dict()
     assert ours["spec"] == upstream_btp["spec"]
     assert "k1" not in repr(primary)
+
+
+def test_token_rate_limits_match_the_token_ratelimit_example() -> None:
+    example = _example("token_ratelimit/token_ratelimit.yaml")
+    (upstream_policy,) = [d for d in example if d["kind"] == "BackendTrafficPolicy"]
+    upstream_rules = upstream_policy["spec"]["rateLimit"]["global"]["rules"]  # type: ignore[index]
+    bundle = aigw.presets.token_rate_limits(
+        aigw.presets.openai(),
+        {"llm_input_token": 10, "llm_output_token": 100, "llm_total_token": 1000},
+    )
+    policy = bundle.named("BackendTrafficPolicy", "envoy-ai-gateway-basic-openai-token-ratelimit")
+    assert policy is not None
+    assert policy.to_dict()["spec"]["rateLimit"]["global"]["rules"] == upstream_rules[:3]
+    assert [i for i in bundle.validate() if i.severity == "error"] == []
+
+
+def test_token_rate_limits_rejects_unknown_keys() -> None:
+    with pytest.raises(ValueError, match="unknown metadata keys"):
+        aigw.presets.token_rate_limits(aigw.presets.openai(), {"input": 1})
+
+
+def test_quota_policy_preset_validates() -> None:
+    quota = aigw.presets.quota_policy(
+        "q", "backend", "gpt-4o-mini", 100, cost_expression="total_tokens", tenant_header="x-t"
+    )
+    from aigw_sdk.widgets.summary import summarize
+
+    assert summarize(quota) == "quota gpt-4o-mini 100/1h for backend"
+    issues = aigw.Bundle([quota]).validate()
+    assert [i.severity for i in issues] == ["warning"]  # the backend is not in the bundle
+
+
+def test_token_rate_limits_extend_the_routes_retry_policy() -> None:
+    primary = Provider("a", "Anthropic", "api.anthropic.com", "k1")
+    secondary = Provider("b", "Anthropic", "api.anthropic.com", "k2")
+    fallback = aigw.presets.provider_fallback(primary, secondary, ["claude-sonnet-4-5"])
+    bundle = aigw.presets.token_rate_limits(fallback, {"llm_total_token": 1000})
+    (policy,) = [r for r in bundle if r.kind == "BackendTrafficPolicy"]
+    spec = policy.to_dict()["spec"]
+    assert spec["retry"]["numRetries"] == 5
+    assert spec["rateLimit"]["global"]["rules"][0]["limit"] == {"requests": 1000, "unit": "Hour"}

@@ -238,3 +238,88 @@ def test_cost_expression_that_does_not_compile() -> None:
     assert issues[0].message.startswith("invalid CEL expression: ")
     fixed = costs.replace("input_token * 2", "input_tokens * 2u")
     assert found(bundle(ROUTE + fixed, BACKEND, EG_BACKEND)) == []
+
+
+QUOTA = """
+apiVersion: aigateway.envoyproxy.io/v1alpha1
+kind: QuotaPolicy
+metadata: {name: quota}
+spec:
+  targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: backend}]
+  perModelQuotas:
+    - modelName: m
+      quota:
+        costExpression: "input_tokens * 2"
+        defaultBucket: {limit: 10, duration: 1h}
+"""
+MCP = """
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: MCPRoute
+metadata: {name: mcp}
+spec:
+  parentRefs: [{name: gw, kind: Gateway, group: gateway.networking.k8s.io}]
+  backendRefs:
+    - name: github
+      kind: Backend
+      group: gateway.envoyproxy.io
+      securityPolicy: {apiKey: {secretRef: {name: github-token}}}
+"""
+RATE_LIMIT = """
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata: {name: limits}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: route}]
+  rateLimit:
+    type: Global
+    global:
+      rules:
+        - limit: {requests: 10, unit: Hour}
+          cost:
+            request: {from: Metadata, metadata: {namespace: io.envoy.ai_gateway, key: llm_in}}
+            response: {from: Metadata, metadata: {namespace: io.envoy.ai_gateway, key: llm_out}}
+"""
+
+
+def _messages(text: str) -> list[str]:
+    return [f"{i.kind} {i.path}: {i.message}" for i in check_bundle(load(text))]
+
+
+def test_quota_policy_target_and_cost_expression() -> None:
+    messages = _messages(QUOTA)
+    assert any(
+        m.startswith('QuotaPolicy spec.targetRefs[0]: AIServiceBackend "default/backend" is not')
+        for m in messages
+    ), messages
+    assert any(
+        m.startswith("QuotaPolicy spec.perModelQuotas[0].quota.costExpression:") for m in messages
+    ), messages
+    fixed = QUOTA.replace("input_tokens * 2", "input_tokens * 2u")
+    assert _messages(ROUTE + "---" + BACKEND + "---" + EG_BACKEND + "---" + fixed) == []
+
+
+def test_mcp_route_backend_and_secret_missing() -> None:
+    assert _messages(MCP) == [
+        'MCPRoute spec.backendRefs[0]: Backend "default/github" is not in the bundle (it must '
+        "exist in the cluster)",
+        "MCPRoute spec.backendRefs[0].securityPolicy.apiKey.secretRef: Secret "
+        '"default/github-token" is not in the bundle (it must exist in the cluster)',
+    ]
+
+
+def test_rate_limit_metadata_costs_need_route_cost_keys() -> None:
+    route = ROUTE + "  llmRequestCosts: [{metadataKey: llm_out, type: OutputToken}]\n"
+    messages = _messages(route + "---" + RATE_LIMIT)
+    assert [m for m in messages if m.startswith("BackendTrafficPolicy")] == [
+        "BackendTrafficPolicy spec.rateLimit.global.rules[0].cost.request.metadata: "
+        "io.envoy.ai_gateway costs are only known once the response has completed: on the "
+        "request this cost is always 0"
+    ]
+    messages = _messages(ROUTE + "---" + RATE_LIMIT)
+    assert any(
+        m.startswith(
+            "BackendTrafficPolicy spec.rateLimit.global.rules[0].cost.response.metadata.key: key "
+            '"llm_out" is not a metadataKey'
+        )
+        for m in messages
+    ), messages

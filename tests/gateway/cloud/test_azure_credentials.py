@@ -29,11 +29,7 @@ def entra(
 
 
 def _options(entra: tuple[str, Path, SimulatorApp]) -> dict[str, object]:
-    return {
-        "authority": entra[0],
-        "connection_verify": str(entra[1]),
-        "disable_instance_discovery": True,
-    }
+    return {"authority": entra[0], "connection_verify": str(entra[1])}
 
 
 def test_client_secret_token(entra: tuple[str, Path, SimulatorApp]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, Protocol
@@ -68,6 +68,10 @@ class AccessRecord:
     downstream_remote: tuple[str, int] | None = None  # ASGI `client` (formatted off the hot path)
     downstream_local: tuple[str, int] | None = None  # ASGI `server`
     header_fields: dict[str, str] = field(default_factory=dict)
+    # The ASGI scope and the log's header mapping: the client-side fields above are read from
+    # them when the record is formatted (off the request path), see `_resolve`.
+    scope: Mapping[str, Any] | None = None
+    log_headers: Mapping[str, str] = field(default_factory=dict)
     metric_labels: tuple[str, ...] = ()
     status: int = 0
     bytes_received: int = 0
@@ -88,8 +92,32 @@ class AccessRecord:
     ttft: float | None = None
     error: str | None = None
 
+    def _resolve(self) -> None:
+        """Fill the client-side fields from the ASGI scope (once; idempotent across threads)."""
+        scope, self.scope = self.scope, None
+        if scope is None:
+            return
+        wanted = {"host", "user-agent", "x-forwarded-for", *self.log_headers}
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in scope.get("headers", ()):
+            name = raw_name.decode("latin-1")
+            if name in wanted and name not in headers:
+                headers[name] = raw_value.decode("latin-1")
+        self.http_version = scope.get("http_version", "1.1")
+        self.authority = headers.get("host")
+        self.user_agent = headers.get("user-agent")
+        self.forwarded_for = headers.get("x-forwarded-for")
+        self.downstream_remote = scope.get("client")
+        self.downstream_local = scope.get("server")
+        self.header_fields = {
+            attribute: headers[header]
+            for header, attribute in self.log_headers.items()
+            if header in headers
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON log entry, upstream's fields first."""
+        self._resolve()
         usage = self.usage
         entry: dict[str, Any] = {
             "start_time": _iso(self.start_time),
@@ -139,6 +167,7 @@ class AccessRecord:
 
     def to_text(self) -> str:
         """Envoy's default text format, then the gen_ai fields as `key=value`."""
+        self._resolve()
 
         def q(value: str | None) -> str:
             return f'"{value}"' if value else '"-"'

@@ -65,10 +65,9 @@ class Telemetry:
         self.recent = RecentRequests(recent)
         #: request header (lower-case) -> access-log field
         self.log_headers = dict(log_headers or {})
-        wanted = {
-            REQUEST_ID_HEADER, "user-agent", "x-forwarded-for", "host",
-            *self.log_headers, *metrics.header_labels,
-        }  # fmt: skip
+        # Headers read on the request path: the id, the trace context, header-mapped labels.
+        # The access log's own (user-agent, host, mapped fields) are read when it is formatted.
+        wanted = {REQUEST_ID_HEADER, *metrics.header_labels}
         if tracing is not None:
             wanted |= tracing.carrier_fields | set(tracing.span_headers)
         self._wanted = frozenset(h.encode() for h in wanted)
@@ -122,18 +121,9 @@ class Telemetry:
             path,
             time.time(),
             request_id=request_id,
-            http_version=scope.get("http_version", "1.1"),
-            authority=headers.get("host"),
-            user_agent=headers.get("user-agent"),
-            forwarded_for=headers.get("x-forwarded-for"),
-            downstream_remote=scope.get("client"),
-            downstream_local=scope.get("server"),
+            scope=scope,
+            log_headers=self.log_headers,
         )
-        if self.log_headers:
-            record.header_fields = {
-                field: headers[header] for header, field in self.log_headers.items()
-                if header in headers
-            }  # fmt: skip
         if self.metrics.header_labels:
             record.metric_labels = tuple(
                 headers.get(header, "") for header in self.metrics.header_labels

@@ -330,6 +330,14 @@ class LocalGateway:
         response.raise_for_status()
         return response.text
 
+    def requests(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The last model requests (newest last): request id, status, latency, ttft, tokens."""
+        with self._admin() as client:
+            response = client.get("/requests", params={} if limit is None else {"limit": limit})
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = response.json()["requests"]
+        return rows
+
     def ratelimits(self) -> dict[str, Any]:
         """Every rate limit and quota bucket with its counters in the current window."""
         with self._admin() as client:

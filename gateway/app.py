@@ -38,6 +38,7 @@ from aigw_sdk.local import point_at_simulator
 from aigw_sdk.models import lenient_resource
 from aigw_sdk.validation.issues import ValidationIssue
 from aigw_sdk.validation.report import load_located
+from gateway.accesslog import AccessLogWriter
 from gateway.admin import AdminApp
 from gateway.autoconfig import (
     SIMULATED_MODELS,
@@ -50,7 +51,7 @@ from gateway.autoconfig import (
 from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.guard import RequestGuard
 from gateway.limits import Limits, add_limit_options, limits_from_args
-from gateway.metrics import GenAIMetrics
+from gateway.observation import Telemetry
 from gateway.ratelimit import Limiter, RedisCounters
 from gateway.server import DataPlane
 from gateway.serving import serve
@@ -87,7 +88,10 @@ except ImportError:  # pragma: no cover - not on Windows
 
 
 class GatewayService:
-    """One gateway: data plane and admin app sharing metrics and one upstream session."""
+    """One gateway: data plane and admin app sharing telemetry and one upstream session.
+
+    `telemetry` defaults to what the `OTEL_*`/`OTEL_AIGW_*` variables say, without access log.
+    """
 
     def __init__(
         self,
@@ -97,14 +101,21 @@ class GatewayService:
         body_limit: int | None = None,
         limits: Limits | None = None,
         ratelimit_redis: str | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self.limits = (limits or Limits()).with_body_limit(body_limit)
-        self.metrics = GenAIMetrics()
+        self.telemetry = telemetry or Telemetry.from_env()
+        self.metrics = self.telemetry.metrics
         self.client = UpstreamClient()
         limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
         self.plane = DataPlane(
-            config, self.client, self.metrics, limits=self.limits, limiter=limiter
+            config,
+            self.client,
+            self.metrics,
+            limits=self.limits,
+            limiter=limiter,
+            telemetry=self.telemetry,
         )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
@@ -150,6 +161,7 @@ class GatewayService:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
                 await self.plane.limiter.aclose()
+                await anyio.to_thread.run_sync(self.telemetry.close)
 
 
 class ListenError(OSError):
@@ -407,6 +419,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
         "process using it (default: $AIGW_RATELIMIT_REDIS, else in memory)",
     )
+    parser.add_argument(
+        "--log-format", choices=("json", "text"), default="json", help="access-log format"
+    )
+    parser.add_argument("--debug", action="store_true", help="debug logging on stderr")
     parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -421,16 +437,6 @@ def _say(line: str) -> None:
 
 def _silence_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-class _StdoutLog(logging.StreamHandler):  # type: ignore[type-arg]
-    """The access log on stdout; once its reader goes away the log stops, the gateway goes on."""
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        if isinstance(sys.exc_info()[1], BrokenPipeError):
-            _silence_stdout()
-            return
-        super().handleError(record)
 
 
 def _error(line: str) -> None:
@@ -461,13 +467,30 @@ def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -
         return 1
     if args.exit_with_parent:
         exit_with_parent()
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    writer = None
     if not args.quiet:
-        handler = _StdoutLog(sys.stdout)
-        access = logging.getLogger("gateway.access")
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
+        # Once stdout's reader goes away the log stops; the gateway goes on.
+        out = sys.stdout.buffer
+        writer = AccessLogWriter(
+            out.write, args.log_format, flush=out.flush, broken=_silence_stdout
+        )
     try:
-        return anyio.run(_run, args, plan, limits, backend_options={"use_uvloop": _UVLOOP})
+        telemetry = Telemetry.from_env(writer=writer)
+    except ValueError as exc:
+        if writer is not None:
+            writer.close()
+        _error(str(exc))
+        return 1
+    logging.getLogger("gateway").debug("%s", telemetry)
+    try:
+        return anyio.run(
+            _run, args, plan, limits, telemetry, backend_options={"use_uvloop": _UVLOOP}
+        )
     except KeyboardInterrupt:
         return 0
     except OSError as exc:
@@ -515,7 +538,7 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str]) -> _Plan:
     return _Plan(auto.bundle, auto.simulator_key, token, simulate_files=False)
 
 
-async def _run(args: argparse.Namespace, plan: _Plan, limits: Limits) -> int:
+async def _run(args: argparse.Namespace, plan: _Plan, limits: Limits, telemetry: Telemetry) -> int:
     bundle = plan.bundle
     token_file: Path | None = None
     async with anyio.create_task_group() as tg:
@@ -550,6 +573,7 @@ async def _run(args: argparse.Namespace, plan: _Plan, limits: Limits) -> int:
             admin_token=plan.admin_token,
             limits=limits,
             ratelimit_redis=args.ratelimit_redis or os.environ.get("AIGW_RATELIMIT_REDIS"),
+            telemetry=telemetry,
         )
         # Everything loaded so far lives as long as the process: keep it out of the collector's
         # full scans, which a large request body would otherwise trigger (a 100 ms+ stall).

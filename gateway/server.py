@@ -15,11 +15,12 @@ from typing import Any, Final, Literal, Protocol
 import aiohttp
 import orjson
 
-from gateway.accesslog import AccessRecord, log_access
+from gateway.accesslog import AccessRecord
 from gateway.errors import API, NO_ROUTE, api_for_path, error_body, stream_error_frame
 from gateway.intake import Admitted, Rejected, admit
 from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
-from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.metrics import GenAIMetrics
+from gateway.observation import Observation, Telemetry
 from gateway.ratelimit import Admission, Limiter, Usage, request_info
 from gateway.redaction import Redactor, is_credential_header
 from gateway.routing import request_headers, select_rule
@@ -64,7 +65,7 @@ _DROP_REQUEST: Final = frozenset(
 # Not passed on: hop-by-hop, recomputed, or set by the gateway (content-type).
 _DROP_RESPONSE: Final = frozenset(
     {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server",
-     b"content-type"}
+     b"content-type", b"x-request-id"}
 )  # fmt: skip
 
 
@@ -360,6 +361,7 @@ class DataPlane:
         *,
         limits: Limits | None = None,
         limiter: Limiter | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.config = config
         self.client = client
@@ -367,6 +369,7 @@ class DataPlane:
         self.limits = limits or Limits()
         self.budget = BodyBudget(self.limits.body_budget)
         self.limiter = limiter if limiter is not None else Limiter()
+        self.telemetry = telemetry or Telemetry(metrics)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -391,12 +394,13 @@ class DataPlane:
     ) -> None:
         """Handle one model request and write its single access-log line, whatever the outcome."""
         started = time.perf_counter()
-        record = AccessRecord(scope["method"], endpoint.path, time.time())
+        observation = self.telemetry.start(scope, endpoint.kind, endpoint.path)
         try:
-            await self._handle(endpoint, config, scope, receive, send, record, started)
+            await self._handle(
+                endpoint, config, scope, receive, observation.wrap(send), observation, started
+            )
         finally:
-            record.duration = time.perf_counter() - started
-            log_access(record)
+            observation.finish()
 
     async def _handle(
         self,
@@ -405,9 +409,10 @@ class DataPlane:
         scope: Scope,
         receive: Receive,
         send: Send,
-        record: AccessRecord,
+        observation: Observation,
         started: float,
     ) -> None:
+        record = observation.record
         async with admit(scope, receive, endpoint.path, self.limits, self.budget) as intake:
             if isinstance(intake, Rejected):
                 if intake.status == 499:
@@ -416,7 +421,8 @@ class DataPlane:
                 reply = error_body(endpoint.api, intake.status, intake.message, param=intake.param)
                 await self._reply(send, record, intake.status, reply)
                 return
-            await self._route(endpoint, config, scope, receive, send, record, started, intake)
+            observation.request(intake.body, intake.raw)
+            await self._route(endpoint, config, scope, receive, send, observation, started, intake)
 
     async def _route(
         self,
@@ -425,10 +431,11 @@ class DataPlane:
         scope: Scope,
         receive: Receive,
         send: Send,
-        record: AccessRecord,
+        observation: Observation,
         started: float,
         intake: Admitted,
     ) -> None:
+        record = observation.record
         raw, body = intake.raw, intake.body
         model = body.get("model")
         if not isinstance(model, str) or not model:
@@ -455,6 +462,7 @@ class DataPlane:
                 return
             send = admission.wrap(send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
+        observation.upstream_headers(forwarded)
         exchange = _Exchange(
             endpoint, body, raw, force_usage=bool(rule.costs) or admission is not None
         )
@@ -532,13 +540,14 @@ class DataPlane:
             record.error = str(exc)
             body = error_body(endpoint.api, exc.status, exc.text)
             await self._reply(send, record, exc.status, body, call=call)
-            self._record_metrics(endpoint, None, model, record, started, success=False)
             return
         response, ref = opened.response, opened.ref
         record.attempts = opened.attempts
         record.backend = ref.target.name
         record.provider = ref.target.provider
         record.request_model = ref.model_name_override or model
+        record.upstream_host = ref.target.base_url.partition("://")[2]
+        record.upstream_service_time = time.perf_counter() - started
         try:
             if response.status < 300 and response.content_type == "text/event-stream":
                 await self._relay_stream(exchange, opened, rule, record, call, send, started)
@@ -546,7 +555,6 @@ class DataPlane:
                 await self._relay_body(exchange, opened, rule, record, call, send)
         finally:
             response.release()
-        self._record_metrics(endpoint, ref, model, record, started, success=record.status < 400)
 
     async def _relay_body(
         self,
@@ -665,32 +673,6 @@ class DataPlane:
         record.costs = costs
         if errors:
             record.error = "; ".join(errors)
-
-    def _record_metrics(
-        self,
-        endpoint: Endpoint,
-        ref: BackendRef | None,
-        model: str,
-        record: AccessRecord,
-        started: float,
-        *,
-        success: bool,
-    ) -> None:
-        request_model = record.request_model or model
-        attrs = RequestAttributes(
-            operation=endpoint.kind,
-            provider=ref.target.provider if ref is not None else "",
-            original_model=model,
-            request_model=request_model,
-            response_model=record.response_model or request_model,
-        )
-        self.metrics.record(
-            attrs,
-            duration=time.perf_counter() - started,
-            success=success and record.error is None,
-            usage=record.usage,
-            ttft=record.ttft,
-        )
 
     @staticmethod
     async def _reply(

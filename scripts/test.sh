@@ -35,6 +35,13 @@ if ! command -v go >/dev/null 2>&1 && [ ! -x .venv/bin/go ]; then
 fi
 PATH="$PWD/.venv/bin:$PATH" .venv/bin/python -m tests.support.gobuild
 
+# Opt-in: spans into Arize Phoenix (a real OTLP receiver, ~850 MB) in its own virtualenv.
+if [ "${AIGW_TEST_PHOENIX:-}" = 1 ]; then
+  [ -x .venv-phoenix/bin/phoenix ] || { "$PYTHON" -m venv .venv-phoenix \
+    && .venv-phoenix/bin/python -m pip install --quiet arize-phoenix; }
+  export AIGW_TEST_PHOENIX="$PWD/.venv-phoenix/bin/phoenix"
+fi
+
 .venv/bin/ruff check aigw_sdk gateway tests tools bench notebooks
 .venv/bin/ruff format --check aigw_sdk gateway tests tools bench notebooks
 .venv/bin/mypy --strict aigw_sdk gateway

@@ -1,25 +1,29 @@
 """The ``aigw-sdk`` command line: one dispatcher, each command with its own parser and help.
 
 Exit codes: 0 success, 1 validation (or apply) failure, 2 usage error or unreadable input,
-3 timeout (cluster waits).
+3 timeout (cluster waits), 141 stdout closed by its reader (as after SIGPIPE). `diff` exits 1 when
+there are differences, like `kubectl diff`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from aigw_sdk import presets
-from aigw_sdk.bundle import load_yaml
 from aigw_sdk.conversion import ConversionError
 from aigw_sdk.errors import APIDeprecationWarning, BundleLoadError
+from aigw_sdk.serialization.yaml import read_sources
+from aigw_sdk.validation.report import ValidationReport, load_located
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a process ended by SIGPIPE
 PROG = "aigw-sdk"
 
 Entry = Callable[[list[str]], int]
@@ -126,7 +130,18 @@ def _top_help() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``aigw-sdk`` console script."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`aigw-sdk ... | head`): stop quietly like a C tool killed by
+        # SIGPIPE, and point stdout at /dev/null so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _dispatch(args: list[str]) -> int:
     if not args:
         sys.stderr.write(_top_help())
         return EXIT_USAGE
@@ -163,12 +178,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _offline_parser(name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=COMMANDS[name].summary)
     if name == "validate":
-        parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="file, directory or '-'")
+        parser.add_argument(
+            "-o",
+            "--output",
+            choices=("text", "json", "github"),
+            default="text",
+            help="text; json (issues and a summary); github (GitHub Actions annotations)",
+        )
         parser.add_argument("--env", action="store_true", help="expand ${VAR} references first")
+        parser.add_argument("--strict", action="store_true", help="fail on warnings too")
         parser.set_defaults(handler=_validate)
     elif name == "convert":
-        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="file, directory or '-'")
         parser.add_argument("--to", choices=("v1beta1", "v1alpha1"), default="v1beta1")
         parser.set_defaults(handler=_convert)
     else:
@@ -181,25 +203,37 @@ def _offline_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def read_inputs(files: Sequence[str]) -> list[tuple[str, str]]:
+    """(text, name) of each file, each YAML file of a directory, and stdin (`<stdin>`) for `-`."""
+    texts: list[tuple[str, str]] = []
+    for name in files:
+        if name == "-":
+            texts.append((sys.stdin.read(), "<stdin>"))
+        else:
+            texts.extend(read_sources(Path(name)))
+    return texts
+
+
 def _validate(ns: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", APIDeprecationWarning)
-        bundle = load_yaml(*ns.files, substitute_env=ns.env)
-    issues = bundle.validate()
+        texts = read_inputs(ns.files)
+        bundle, origins = load_located(texts, expand_env=ns.env)
+    report = ValidationReport.of(bundle, origins, files=len(texts))
+    valid = report.errors == 0 and not (ns.strict and report.warnings)
     if ns.output == "json":
-        print(json.dumps([issue.to_dict() for issue in issues], indent=2))
+        print(report.to_json(valid=valid))
     else:
-        for issue in issues:
-            print(issue)
-        errors = sum(issue.severity == "error" for issue in issues)
-        print(f"{len(bundle)} object(s), {errors} error(s), {len(issues) - errors} warning(s)")
-    return EXIT_INVALID if any(issue.severity == "error" for issue in issues) else EXIT_OK
+        for item in report.issues:
+            print(item.github() if ns.output == "github" else item)
+        print(report.summary_line())
+    return EXIT_OK if valid else EXIT_INVALID
 
 
 def _convert(ns: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", APIDeprecationWarning)
-        bundle = load_yaml(*ns.files)
+        bundle, _ = load_located(read_inputs(ns.files))
         try:
             converted = bundle.convert(ns.to)
         except ConversionError as exc:

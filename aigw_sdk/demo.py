@@ -23,8 +23,15 @@ MODEL = "claude-sonnet-4-5"
 
 def demo_main(argv: Sequence[str]) -> int:
     """Run the walkthrough; 0 when every step worked."""
-    parser = argparse.ArgumentParser(prog="aigw-sdk demo", description=__doc__)
-    parser.add_argument("--model", default=MODEL)
+    parser = argparse.ArgumentParser(
+        prog="aigw-sdk demo",
+        description="Run the upstream 'Connect Anthropic' guide end to end on the local gateway: "
+        "build and validate the seed bundle, start the gateway, apply the bundle, send the "
+        "guide's three requests (native Anthropic, OpenAI-compatible, streaming), hot-apply a "
+        "second model, print the answers and stop. Without ANTHROPIC_API_KEY the Backends point "
+        "at the bundled simulator (offline answers); with it, requests go to api.anthropic.com.",
+    )
+    parser.add_argument("--model", default=MODEL, help=f"the model to ask (default {MODEL})")
     ns = parser.parse_args(list(argv))
     api_key = os.environ.get("ANTHROPIC_API_KEY")
     try:

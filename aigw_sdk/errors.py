@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,3 +31,19 @@ class BundleInvalidError(AIGWError):
 
 class APIDeprecationWarning(UserWarning):
     """The object uses an API version that the API server marks deprecated."""
+
+
+_INTERNAL_MODULES = ("aigw_sdk", "gateway", "pydantic", "pydantic_core")
+
+
+def warn_deprecated(message: str) -> None:
+    """Emit an :class:`APIDeprecationWarning` attributed to the first line outside the SDK (and
+    pydantic), so ``python -W`` and pytest show the caller's line, not the SDK's."""
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        _INTERNAL_MODULES
+    ):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, APIDeprecationWarning, stacklevel=level)

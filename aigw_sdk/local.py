@@ -6,16 +6,16 @@ gateway extras installed.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
-from pathlib import Path
+from collections.abc import Mapping
 from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, TYPE_CHECKING, Any, Literal, Self
 
 import anyio
 import httpx
@@ -24,6 +24,9 @@ from aigw_sdk.bundle import Bundle
 from aigw_sdk.errors import AIGWError
 from aigw_sdk.models import Backend, BackendTLSPolicy, Secret
 from aigw_sdk.validation.issues import ValidationIssue
+
+if TYPE_CHECKING:
+    from gateway.limits import Limits
 
 __all__ = ["GatewayConfigRejected", "LocalGateway"]
 
@@ -42,19 +45,53 @@ class GatewayConfigRejected(AIGWError):
         self.issues = issues
 
 
-def _has_api_key_env() -> bool:
-    return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("OPENAI_API_KEY"))
+PROVIDER_KEY_VARIABLES = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+
+
+def provider_key_set(env: Mapping[str, str] | None = None) -> bool:
+    """Whether a provider API key that `aigw run` autoconfigures from is set."""
+    values = os.environ if env is None else env
+    return any(values.get(name) for name in PROVIDER_KEY_VARIABLES)
+
+
+def point_at_simulator(bundle: Bundle, host: str, port: int, api_key: str) -> Bundle:
+    """A copy of `bundle` whose Backends point at the simulator on `host:port` (plain HTTP) and
+    whose Secrets hold the simulator's `api_key`; BackendTLSPolicies are dropped. Idempotent."""
+    out = Bundle()
+    for resource in bundle:
+        if isinstance(resource, BackendTLSPolicy):
+            continue
+        if isinstance(resource, Backend):
+            data = resource.to_dict()
+            data["spec"]["endpoints"] = [{"fqdn": {"hostname": host, "port": port}}]
+            data["spec"].pop("tls", None)
+            out.add(Backend.model_validate(data))
+        elif isinstance(resource, Secret):
+            data = resource.to_dict()
+            data.pop("data", None)
+            data["stringData"] = dict.fromkeys(sorted(resource.keys()), api_key)
+            out.add(Secret.model_validate(data))
+        else:
+            out.add(resource)
+    return out
 
 
 class LocalGateway:
     """A running local gateway: ``with LocalGateway(bundle) as gw: ... gw.url ...``.
 
-    ``simulator`` (default: on when there is no bundle and no ANTHROPIC_API_KEY/OPENAI_API_KEY)
-    also runs the simulator; without a bundle the seed's models are then routed to it. A given
-    bundle is served unchanged — use :meth:`simulated` for a copy pointed at the simulator.
+    ``simulator=True`` also runs the bundled simulator and points every Backend of every bundle
+    this gateway serves (the one given here and each :meth:`apply`) at it, with its API key —
+    offline answers, never a real provider (a bundle already aimed at the simulator is kept).
+    ``simulator=False`` forwards to the bundle's real Backends. The default (``None``) is the
+    simulator when none of OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY is set, else
+    real; :attr:`simulator_url` tells which.
+    Without a bundle it serves what ``aigw-sdk run`` would: the seed's models on the simulator,
+    or the provider configured from those variables.
     ``mode="thread"`` runs in a background thread (fine inside Jupyter), ``"subprocess"`` in a
-    separate Python process. ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters
-    in Redis, shared with every other gateway process using it.
+    separate Python process that receives its bundle over a pipe and exits with its parent.
+    ``ratelimit_redis`` (a ``redis://`` URL) keeps rate-limit counters in Redis, shared with every
+    other gateway process using it. ``limits`` (a ``gateway.limits.Limits``) bounds connections,
+    request sizes and timeouts; Envoy-like defaults otherwise.
     """
 
     def __init__(
@@ -67,24 +104,24 @@ class LocalGateway:
         mode: Mode = "thread",
         admin_token: str | None = None,
         ratelimit_redis: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         if mode not in ("thread", "subprocess"):
             raise ValueError(f"mode: must be 'thread' or 'subprocess', not {mode!r}")
         self._bundle = bundle
         self._port = port
         self._admin_port = admin_port
-        self._simulator = (
-            simulator if simulator is not None else (bundle is None and not _has_api_key_env())
-        )
+        self._simulator = simulator if simulator is not None else not provider_key_set()
         self._mode: Mode = mode
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self._ratelimit_redis = ratelimit_redis
-        self.warnings: list[str] = []  # what the bundle asks for that the gateway does not do
+        self._limits = limits
+        # What the bundle asks for that the gateway does not do, and the fields it ignored.
+        self.warnings: list[str] = []
         self._simulator_key: str | None = None
         self._loop: Any = None  # gateway.app.BackgroundLoop in thread mode
         self._process: subprocess.Popen[str] | None = None
         self._drains: list[threading.Thread] = []
-        self._config_file: Path | None = None
         self.url: str | None = None
         self.admin_url: str | None = None
         self.simulator_url: str | None = None
@@ -107,60 +144,85 @@ class LocalGateway:
         return self
 
     def _start_thread(self) -> None:
-        from gateway.app import BackgroundLoop, GatewayService, autoconfig, compile_bundle
+        from gateway.app import (
+            BackgroundLoop,
+            GatewayService,
+            autoconfig,
+            compile_bundle,
+            lenient_bundle,
+        )
         from gateway.app import simulator_bundle as _simulator_bundle
 
         loop = BackgroundLoop()
         self._loop = loop
         try:
-            bundle = self._bundle
+            bundle, notes = (None, []) if self._bundle is None else lenient_bundle(self._bundle)
             if self._simulator:
                 self._simulator_key = secrets.token_urlsafe(16)
                 sim_port = loop.start_simulator(self._simulator_key)
                 self.simulator_url = f"http://127.0.0.1:{sim_port}"
+                bundle = self._served(bundle) if bundle is not None else None
                 if bundle is None:
                     bundle = _simulator_bundle(sim_port, self._simulator_key)
             elif bundle is None:
                 bundle = autoconfig(os.environ).bundle
             config = compile_bundle(bundle if bundle is not None else Bundle())
-            self.warnings = list(config.warnings)
+            self.warnings = [*notes, *config.warnings]
             service = GatewayService(
-                config, admin_token=self.admin_token, ratelimit_redis=self._ratelimit_redis
+                config,
+                admin_token=self.admin_token,
+                ratelimit_redis=self._ratelimit_redis,
+                limits=self._limits,
             )
             port, admin = loop.start_gateway(service, port=self._port, admin_port=self._admin_port)
         except BaseException:
             loop.stop()
             self._loop = None
+            self.simulator_url = None
             raise
         self.url = f"http://127.0.0.1:{port}"
         self.admin_url = f"http://127.0.0.1:{admin}"
 
     def _start_subprocess(self) -> None:
+        # The bundle (it may hold API keys) goes over a pipe, never a file; the admin token and
+        # the simulator key go in the environment, never on the command line (/proc/PID/cmdline).
         args = [
-            sys.executable, "-m", "gateway",
-            "--port", str(self._port), "--admin-port", str(self._admin_port), "--quiet",
+            sys.executable, "-m", "gateway", "--exit-with-parent", "--quiet",
+            "--port", str(self._port), "--admin-port", str(self._admin_port),
         ]  # fmt: skip
-        if self._ratelimit_redis:
-            args += ["--ratelimit-redis", self._ratelimit_redis]
-        if self._bundle is not None:
-            handle, name = tempfile.mkstemp(prefix="aigw-", suffix=".yaml")
-            with os.fdopen(handle, "w") as out:
-                out.write(self._bundle.to_yaml())
-            self._config_file = Path(name)
-            args.append(name)
-            if self._simulator:
-                args.append("--simulator")
+        if self._limits is not None:
+            from gateway.limits import limit_options
+
+            args += limit_options(self._limits)
+        if self._simulator:
+            args.append("--simulator")
         env = dict(os.environ, AIGW_ADMIN_TOKEN=self.admin_token)
+        if self._ratelimit_redis:  # a URL may hold a password: not on the command line either
+            env["AIGW_RATELIMIT_REDIS"] = self._ratelimit_redis
         if self._simulator:
             self._simulator_key = secrets.token_urlsafe(16)
             env["AIGW_SIMULATOR_API_KEY"] = self._simulator_key
-        if self._simulator and self._bundle is None:
-            env.pop("ANTHROPIC_API_KEY", None)
-            env.pop("OPENAI_API_KEY", None)
-        process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
+        read_end: int | None = None
+        write_end: int | None = None
+        if self._bundle is not None:
+            read_end, write_end = os.pipe()
+            args.append(f"/dev/fd/{read_end}")
+        try:
+            process = subprocess.Popen(
+                args,
+                stdin=subprocess.PIPE,  # the child exits when this pipe closes (we died)
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                pass_fds=() if read_end is None else (read_end,),
+            )
+        finally:
+            if read_end is not None:
+                os.close(read_end)
         self._process = process
+        if write_end is not None and self._bundle is not None:
+            _feed(write_end, self._bundle.to_yaml())
         assert process.stdout is not None
         timer = threading.Timer(_START_TIMEOUT, process.kill)
         timer.start()
@@ -178,11 +240,9 @@ class LocalGateway:
         if self.url is None:
             error = process.stderr.read() if process.stderr else ""
             process.wait()
-            for pipe in (process.stdout, process.stderr):
-                if pipe is not None:
-                    pipe.close()
+            _close_pipes(process)
             self._process = None
-            self._remove_config_file()  # it holds the bundle's API keys
+            self.simulator_url = None
             raise RuntimeError(f"the gateway process did not start: {error.strip()}")
         self._drains = [_drain(process.stdout)]
         if process.stderr is not None:
@@ -204,16 +264,8 @@ class LocalGateway:
             for thread in self._drains:
                 thread.join(timeout=5)
             self._drains = []
-            for pipe in (process.stdout, process.stderr):
-                if pipe is not None:
-                    pipe.close()
-        self._remove_config_file()
+            _close_pipes(process)
         self.url = self.admin_url = self.simulator_url = None
-
-    def _remove_config_file(self) -> None:
-        if self._config_file is not None:
-            self._config_file.unlink(missing_ok=True)
-            self._config_file = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -250,9 +302,13 @@ class LocalGateway:
         )
 
     def apply(self, bundle: Bundle) -> dict[str, Any]:
-        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused."""
+        """Replace the served configuration atomically; raise `GatewayConfigRejected` if refused.
+
+        With the simulator on, a bundle with a Backend elsewhere is served as `simulated(bundle)`.
+        """
+        served = self._served(bundle)
         with self._admin() as client:
-            response = client.put("/config", content=bundle.to_yaml().encode())
+            response = client.put("/config", content=served.to_yaml().encode())
         payload: dict[str, Any] = response.json()
         if response.status_code != 200:
             issues = [ValidationIssue(**item) for item in payload.get("issues", [])]
@@ -274,6 +330,14 @@ class LocalGateway:
         response.raise_for_status()
         return response.text
 
+    def requests(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The last model requests (newest last): request id, status, latency, ttft, tokens."""
+        with self._admin() as client:
+            response = client.get("/requests", params={} if limit is None else {"limit": limit})
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = response.json()["requests"]
+        return rows
+
     def ratelimits(self) -> dict[str, Any]:
         """Every rate limit and quota bucket with its counters in the current window."""
         with self._admin() as client:
@@ -283,27 +347,28 @@ class LocalGateway:
         return result
 
     def simulated(self, bundle: Bundle) -> Bundle:
-        """A copy of `bundle` whose Backends point at the simulator (plain HTTP, its API key)."""
+        """A copy of `bundle` whose Backends point at this gateway's simulator (its API key)."""
         if self.simulator_url is None or self._simulator_key is None:
             raise RuntimeError("no simulator is running: start with simulator=True")
         host, _, port = self.simulator_url.removeprefix("http://").rpartition(":")
-        key = self._simulator_key
-        out = Bundle()
-        for resource in bundle:
-            if isinstance(resource, BackendTLSPolicy):
-                continue
-            if isinstance(resource, Backend):
-                data = resource.to_dict()
-                data["spec"]["endpoints"] = [{"fqdn": {"hostname": host, "port": int(port)}}]
-                out.add(Backend.model_validate(data))
-            elif isinstance(resource, Secret):
-                data = resource.to_dict()
-                data.pop("data", None)
-                data["stringData"] = dict.fromkeys(sorted(resource.keys()), key)
-                out.add(Secret.model_validate(data))
-            else:
-                out.add(resource)
-        return out
+        return point_at_simulator(bundle, host, int(port), self._simulator_key)
+
+    @property
+    def simulating(self) -> bool:
+        """Whether this gateway points every bundle it serves at the simulator."""
+        return self._simulator
+
+    def _served(self, bundle: Bundle) -> Bundle:
+        """In simulator mode, `simulated(bundle)` unless every Backend already points at the
+        simulator (a bundle made from `simulated()` and then edited, e.g. a deliberately wrong
+        key, is served as given)."""
+        if not self._simulator or self.simulator_url is None:
+            return bundle
+        host, _, port = self.simulator_url.removeprefix("http://").rpartition(":")
+        backends = bundle.of_kind(Backend)
+        if backends and all(_points_at(b, host, int(port)) for b in backends):
+            return bundle
+        return self.simulated(bundle)
 
     # -- display ---------------------------------------------------------------------------------
 
@@ -325,6 +390,31 @@ class LocalGateway:
             for k, v in rows
         )
         return f"<b>LocalGateway</b> (running)<table>{cells}</table>"
+
+
+def _points_at(backend: Backend, host: str, port: int) -> bool:
+    endpoints = backend.spec.endpoints if backend.spec is not None else None
+    return bool(endpoints) and all(
+        endpoint.fqdn is not None and endpoint.fqdn.hostname == host and endpoint.fqdn.port == port
+        for endpoint in endpoints or []
+    )
+
+
+def _feed(fd: int, text: str) -> None:
+    """Write `text` to a pipe in a thread (the child reads it while starting), then close it."""
+
+    def run() -> None:
+        with os.fdopen(fd, "w", encoding="utf-8") as pipe, contextlib.suppress(BrokenPipeError):
+            pipe.write(text)
+
+    threading.Thread(target=run, daemon=True, name="aigw-bundle-pipe").start()
+
+
+def _close_pipes(process: subprocess.Popen[str]) -> None:
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def _drain(stream: IO[str]) -> threading.Thread:

@@ -262,7 +262,9 @@ def token_rate_limits(
     The route records the token counts in ``llmRequestCosts`` (keys of :data:`TOKEN_COSTS`), and
     a BackendTrafficPolicy on its HTTPRoute gets one global rule per entry of ``limits`` (metadata
     key -> tokens per ``unit``), budgeted per distinct ``tenant_header`` value: the request costs
-    0 (it only checks the budget) and the response costs the tokens it used.
+    0 (it only checks the budget) and the response costs the tokens it used. A policy that
+    already targets the route (e.g. the retry of :func:`provider_fallback`) gets the rules, as
+    Envoy Gateway applies only one BackendTrafficPolicy per target.
     """
     unknown = sorted(set(limits) - set(TOKEN_COSTS))
     if unknown:
@@ -296,15 +298,32 @@ def token_rate_limits(
         }
         for key, limit in limits.items()
     ]
-    policy = BackendTrafficPolicy(
-        metadata=_meta(f"{target.name}-token-ratelimit", target.namespace or "default"),
-        spec={
-            "targetRefs": [
-                {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": target.name}
-            ],
-            "rateLimit": {"type": "Global", "global": {"rules": rules}},
-        },
+    rate_limit = {"type": "Global", "global": {"rules": rules}}
+    namespace = target.namespace or "default"
+    policy = next(
+        (
+            p
+            for p in bundle.of_kind(BackendTrafficPolicy)
+            if (p.namespace or "default") == namespace
+            and any(
+                t.kind == "HTTPRoute" and t.name == target.name for t in p.spec.target_refs or ()
+            )
+        ),
+        None,
     )
+    if policy is not None:  # Envoy Gateway applies one policy per target: extend that one
+        spec = {**policy.spec.to_dict(), "rateLimit": rate_limit}
+        policy = policy.model_copy(update={"spec": type(policy.spec).model_validate(spec)})
+    else:
+        policy = BackendTrafficPolicy(
+            metadata=_meta(f"{target.name}-token-ratelimit", namespace),
+            spec={
+                "targetRefs": [
+                    {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": target.name}
+                ],
+                "rateLimit": rate_limit,
+            },
+        )
     copy = Bundle(bundle.resources)
     copy.add(updated, policy)
     return copy

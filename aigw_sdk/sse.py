@@ -11,11 +11,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DONE_FRAME", "SSEEvent", "SSEParser", "encode_comment", "encode_event"]
+__all__ = [
+    "DEFAULT_MAX_EVENT",
+    "DONE_FRAME",
+    "SSEEvent",
+    "SSEEventTooLarge",
+    "SSEParser",
+    "encode_comment",
+    "encode_event",
+]
 
 _BOM = b"\xef\xbb\xbf"
 DONE_FRAME = b"data: [DONE]\n\n"
 """The OpenAI end-of-stream sentinel frame."""
+DEFAULT_MAX_EVENT = 64 * 1024 * 1024
+"""Bytes one event (its unfinished line plus its data lines) may hold before it is refused."""
+
+
+class SSEEventTooLarge(ValueError):
+    """An event grew past the parser's `max_event` bytes without ending (a hostile upstream)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"upstream stream event exceeds {limit} bytes")
+        self.limit = limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +56,15 @@ class SSEParser:
     a valid `retry` field.
     """
 
-    __slots__ = ("_bom_done", "_data", "_event", "_last_id", "_pending", "_retry", "_skip_lf")
+    __slots__ = (
+        "_bom_done", "_data", "_data_size", "_event", "_last_id", "_max_event", "_pending",
+        "_pending_size", "_retry", "_skip_lf",
+    )  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, max_event: int = DEFAULT_MAX_EVENT) -> None:
+        self._max_event = max_event
+        self._pending_size = 0  # bytes of the unfinished line
+        self._data_size = 0  # bytes of the current event's data lines
         self._pending: list[bytes] = []
         self._skip_lf = False
         self._bom_done = False
@@ -63,18 +87,27 @@ class SSEParser:
         if end < 0:
             if chunk:
                 self._pending.append(chunk)
+                self._pending_size += len(chunk)
+                self._check()
             return []
         complete = chunk[: end + 1]
         if self._pending:
             self._pending.append(complete)
             complete = b"".join(self._pending)
             self._pending.clear()
+            self._pending_size = 0
         rest = chunk[end + 1 :]
         if rest:
             self._pending.append(rest)
+            self._pending_size = len(rest)
+            self._check()
         elif chunk[end] == 0x0D:
             self._skip_lf = True
         return self._parse_lines(complete.splitlines())
+
+    def _check(self) -> None:
+        if self._pending_size + self._data_size > self._max_event:
+            raise SSEEventTooLarge(self._max_event)
 
     def flush(self) -> list[SSEEvent]:
         """End of stream: dispatch an event left unterminated by the final blank line.
@@ -84,6 +117,7 @@ class SSEParser:
         """
         lines = [b"".join(self._pending)] if self._pending else []
         self._pending.clear()
+        self._pending_size = 0
         if not self._bom_done:
             self._bom_done = True
         lines.append(b"")
@@ -114,6 +148,7 @@ class SSEParser:
                 self._data = []
                 self._event = ""
                 self._retry = None
+                self._data_size = 0
                 continue
             if line[0] == 0x3A:  # ":" comment
                 continue
@@ -125,6 +160,8 @@ class SSEParser:
 
     def _apply_field(self, field: bytes, raw: bytes) -> None:
         if field == b"data":
+            self._data_size += len(raw)
+            self._check()
             self._data.append(raw.decode("utf-8", "replace"))
         elif field == b"event":
             self._event = raw.decode("utf-8", "replace")

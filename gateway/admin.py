@@ -1,4 +1,5 @@
-"""The admin ASGI app: /health, /metrics, /ratelimits, /config (GET redacted, PUT reload).
+"""The admin ASGI app: /health, /metrics, /requests (the last requests), /ratelimits, /config
+(GET redacted, PUT reload).
 
 `PUT /config` takes the bundle itself as its body — multi-document YAML or JSON, never a path
 or a directory — validates the whole bundle with the SDK and compiles it; only when both succeed
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hmac
 import logging
 from typing import Any, Final
+from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
@@ -65,6 +67,8 @@ class AdminApp:
             await send_response(send, 200, b"OK", content_type=b"text/plain")
         elif path == "/metrics":
             await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
+        elif path == "/requests":
+            await self._requests(scope, send)
         elif path == "/ratelimits":
             try:
                 snapshot = await self.plane.limiter.snapshot(self.plane.config.ratelimits)
@@ -88,6 +92,17 @@ class AdminApp:
                 )
         else:
             await send_response(send, 404, orjson.dumps({"error": f"unknown admin path: {path}"}))
+
+    async def _requests(self, scope: Scope, send: Send) -> None:
+        """The last requests (newest last): `?limit=N` (default: all kept)."""
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        raw = query.get("limit", [""])[-1]
+        if raw and not raw.isdigit():
+            body = orjson.dumps({"error": f"limit: expected a non-negative integer, not {raw!r}"})
+            await send_response(send, 400, body)
+            return
+        records = self.plane.telemetry.recent.latest(int(raw) if raw else None)
+        await send_response(send, 200, orjson.dumps({"requests": [r.summary for r in records]}))
 
     def _authorized(self, scope: Scope) -> bool:
         header = get_header(scope, b"authorization") or b""

@@ -1,6 +1,7 @@
 """Process assembly: autoconfig, the gateway service (data plane + admin), threads, the CLI.
 
-`run_main(argv)` is `aigw-sdk run` / `python -m gateway`. `GatewayService` is one gateway (data
+`run_main(argv)` is `aigw-sdk run` / `python -m gateway` (what it serves without a file comes
+from `gateway.autoconfig`). `GatewayService` is one gateway (data
 plane, admin app, metrics, upstream session); `BackgroundLoop` runs services and the simulator in
 a thread with its own event loop, which is how `aigw_sdk.LocalGateway` embeds them.
 """
@@ -8,30 +9,49 @@ a thread with its own event loop, which is how `aigw_sdk.LocalGateway` embeds th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import logging
 import os
 import secrets
 import signal
+import stat
 import sys
+import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import anyio
 from anyio.abc import TaskStatus
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from aigw_sdk import presets
-from aigw_sdk.bundle import Bundle, load_yaml
+from aigw_sdk.bundle import Bundle
+from aigw_sdk.cli import read_inputs
 from aigw_sdk.errors import BundleLoadError
+from aigw_sdk.local import point_at_simulator
+from aigw_sdk.models import lenient_resource
+from aigw_sdk.validation.issues import ValidationIssue
+from aigw_sdk.validation.report import load_located
+from gateway.accesslog import AccessLogWriter
 from gateway.admin import AdminApp
+from gateway.autoconfig import (
+    SIMULATED_MODELS,
+    Autoconfig,
+    AutoconfigError,
+    autoconfig,
+    simulator_api_key,
+    simulator_bundle,
+)
 from gateway.config import ConfigError, RuntimeConfig, compile_config
 from gateway.guard import RequestGuard
 from gateway.limits import Limits, add_limit_options, limits_from_args
-from gateway.metrics import GenAIMetrics
+from gateway.observation import Telemetry
 from gateway.ratelimit import Limiter, RedisCounters
 from gateway.server import DataPlane
 from gateway.serving import serve
@@ -45,9 +65,13 @@ __all__ = [
     "Autoconfig",
     "BackgroundLoop",
     "GatewayService",
+    "ListenError",
     "autoconfig",
+    "compile_bundle",
+    "lenient_bundle",
     "main",
     "run_main",
+    "serve_listener",
     "serve_simulator",
     "simulator_api_key",
     "simulator_bundle",
@@ -55,10 +79,6 @@ __all__ = [
 
 DEFAULT_PORT: Final = 1975
 DEFAULT_ADMIN_PORT: Final = 1064
-SIMULATED_MODELS: Final = {
-    "Anthropic": ("claude-sonnet-4-5", "claude-opus-4"),
-    "OpenAI": ("gpt-4o-mini",),
-}
 try:
     import uvloop  # noqa: F401
 
@@ -68,7 +88,10 @@ except ImportError:  # pragma: no cover - not on Windows
 
 
 class GatewayService:
-    """One gateway: data plane and admin app sharing metrics and one upstream session."""
+    """One gateway: data plane and admin app sharing telemetry and one upstream session.
+
+    `telemetry` defaults to what the `OTEL_*`/`OTEL_AIGW_*` variables say, without access log.
+    """
 
     def __init__(
         self,
@@ -78,14 +101,21 @@ class GatewayService:
         body_limit: int | None = None,
         limits: Limits | None = None,
         ratelimit_redis: str | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.admin_token = admin_token or secrets.token_urlsafe(24)
         self.limits = (limits or Limits()).with_body_limit(body_limit)
-        self.metrics = GenAIMetrics()
+        self.telemetry = telemetry or Telemetry.from_env()
+        self.metrics = self.telemetry.metrics
         self.client = UpstreamClient()
         limiter = Limiter(RedisCounters(ratelimit_redis) if ratelimit_redis else None)
         self.plane = DataPlane(
-            config, self.client, self.metrics, limits=self.limits, limiter=limiter
+            config,
+            self.client,
+            self.metrics,
+            limits=self.limits,
+            limiter=limiter,
+            telemetry=self.telemetry,
         )
         self.admin = AdminApp(self.plane, self.metrics, self.admin_token)
 
@@ -115,18 +145,54 @@ class GatewayService:
         try:
             async with anyio.create_task_group() as tg:
                 guarded = RequestGuard(self.plane, self.limits.max_requests)
-                tg.start_soon(_serve_app, guarded, host, port, mark("data"), self.limits)
-                tg.start_soon(_serve_app, self.admin, host, admin_port, mark("admin"), self.limits)
+                tg.start_soon(serve_listener, guarded, host, port, mark("data"), self.limits)
+                tg.start_soon(
+                    serve_listener,
+                    self.admin,
+                    host,
+                    admin_port,
+                    mark("admin"),
+                    self.limits,
+                    "admin",
+                )
                 await ready.wait()
                 task_status.started((ports["data"], ports["admin"]))
         finally:
             with anyio.CancelScope(shield=True):
                 await self.client.close()
                 await self.plane.limiter.aclose()
+                await anyio.to_thread.run_sync(self.telemetry.close)
 
 
-async def _serve_app(app: Any, host: str, port: int, ready: Any, limits: Limits) -> None:
-    await serve(app, host=host, port=port, ready=ready, limits=limits)
+class ListenError(OSError):
+    """A listener could not be opened; the message names what, the address and why."""
+
+
+async def serve_listener(
+    app: Any, host: str, port: int, ready: Any, limits: Limits | None, what: str = "data plane"
+) -> None:
+    """`serve`, but a listener that cannot open raises `ListenError` naming `what` and where."""
+    started = False
+
+    def mark(bound: int) -> None:
+        nonlocal started
+        started = True
+        ready(bound)
+
+    try:
+        await serve(app, host=host, port=port, ready=mark, limits=limits)
+    except OSError as exc:
+        if started:
+            raise
+        reason = exc.strerror or str(exc)
+        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        error = ListenError(f"cannot listen on {shown} ({what}): {reason.lower()}")
+        error.errno = exc.errno
+        raise error from exc
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 async def serve_simulator(
@@ -138,7 +204,7 @@ async def serve_simulator(
 ) -> None:
     """Serve the simulator until cancelled; report its port once it accepts connections."""
     app = create_simulator_app(SimulatorConfig(api_key=api_key))
-    await serve(app, host=host, port=port, ready=task_status.started)
+    await serve_listener(app, host, port, task_status.started, None, "simulator")
 
 
 class BackgroundLoop:
@@ -210,175 +276,287 @@ async def _gateway_task(
     await service.serve(host=host, port=port, admin_port=admin_port, task_status=task_status)
 
 
-# -- autoconfig ------------------------------------------------------------------------------------
+# -- bundles ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class Autoconfig:
-    """What `aigw run` without a file serves; `simulator_key` set means "start the simulator"."""
-
-    description: str
-    bundle: Bundle | None
-    simulator_key: str | None = None
-
-    def __repr__(self) -> str:
-        return f"Autoconfig({self.description!r})"
-
-
-def simulator_bundle(port: int, api_key: str, host: str = "127.0.0.1") -> Bundle:
-    """The seed's models routed to a simulator on `host:port` (plain HTTP, its API key)."""
-    anthropic = presets.anthropic(
-        api_key=api_key,
-        models=SIMULATED_MODELS["Anthropic"],
-        hostname=host,
-        port=port,
-        tls=False,
-    )
-    openai = presets.openai(
-        api_key=api_key, models=SIMULATED_MODELS["OpenAI"], hostname=host, port=port, tls=False
-    )
-    return anthropic + openai
-
-
-def _from_base_url(url: str | None, default_host: str) -> dict[str, Any]:
-    if not url:
-        return {"hostname": default_host, "port": 443, "tls": True}
-    parts = urlsplit(url)
-    tls = parts.scheme != "http"
-    return {
-        "hostname": parts.hostname or default_host,
-        "port": parts.port or (443 if tls else 80),
-        "tls": tls,
-    }
-
-
-def autoconfig(env: Mapping[str, str]) -> Autoconfig:
-    """Like `aigw run` with no file: ANTHROPIC_API_KEY, else OPENAI_API_KEY, else the simulator."""
-    if env.get("ANTHROPIC_API_KEY"):
-        where = _from_base_url(env.get("ANTHROPIC_BASE_URL"), "api.anthropic.com")
-        bundle = presets.anthropic(
-            api_key=env["ANTHROPIC_API_KEY"], models=SIMULATED_MODELS["Anthropic"], **where
-        )
-        return Autoconfig(f"Anthropic at {where['hostname']} (ANTHROPIC_API_KEY)", bundle)
-    if env.get("OPENAI_API_KEY"):
-        where = _from_base_url(env.get("OPENAI_BASE_URL"), "api.openai.com")
-        bundle = presets.openai(
-            api_key=env["OPENAI_API_KEY"], models=SIMULATED_MODELS["OpenAI"], **where
-        )
-        return Autoconfig(f"OpenAI at {where['hostname']} (OPENAI_API_KEY)", bundle)
-    return Autoconfig(
-        "the built-in simulator (no ANTHROPIC_API_KEY or OPENAI_API_KEY set)",
-        None,
-        simulator_key=simulator_api_key(env),
-    )
-
-
-def simulator_api_key(env: Mapping[str, str]) -> str:
-    """The simulator's API key: `AIGW_SIMULATOR_API_KEY`, else a random one."""
-    return env.get("AIGW_SIMULATOR_API_KEY") or secrets.token_urlsafe(16)
+def lenient_bundle(bundle: Bundle) -> tuple[Bundle, list[str]]:
+    """`bundle` decoded as `aigw run` does (unknown fields dropped), and a warning per change."""
+    out = Bundle()
+    notes: list[str] = []
+    for resource in bundle:
+        decoded, changes = lenient_resource(resource)
+        where = f"{resource.kind} '{resource.namespace or 'default'}/{resource.name}'"
+        notes.extend(f"{where}: {change}" for change in changes)
+        out.add(decoded)
+    return out, notes
 
 
 def compile_bundle(bundle: Bundle) -> RuntimeConfig:
     """Validate and compile; raise `ConfigError` listing every validation error and problem."""
-    errors = [str(issue) for issue in bundle.validate() if issue.severity == "error"]
+    errors = [_without_severity(issue) for issue in bundle.validate() if issue.severity == "error"]
     if errors:
         raise ConfigError(errors)
     return compile_config(bundle)
 
 
+def _without_severity(issue: ValidationIssue) -> str:
+    return str(issue).removeprefix(f"{issue.severity}: ")
+
+
+# -- the admin token, the parent watch ------------------------------------------------------------
+
+
+def runtime_dir(env: Mapping[str, str]) -> Path:
+    """A directory only this user can read: `$AIGW_RUNTIME_DIR`, `$XDG_RUNTIME_DIR/aigw-sdk`, or
+    `<tmp>/aigw-sdk-<uid>`; created 0700, refused when another user owns it or can read it."""
+    if env.get("AIGW_RUNTIME_DIR"):
+        path = Path(env["AIGW_RUNTIME_DIR"])
+    elif env.get("XDG_RUNTIME_DIR"):
+        path = Path(env["XDG_RUNTIME_DIR"]) / "aigw-sdk"
+    else:
+        path = Path(tempfile.gettempdir()) / f"aigw-sdk-{_uid()}"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode) or (
+        hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077)
+    ):
+        raise OSError(f"{path}: not a directory that only you can read (chmod 700 it)")
+    return path
+
+
+def _uid() -> str:
+    return str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to a new file only this user can read (never through a symlink)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        if hasattr(os, "fchmod"):
+            os.fchmod(out.fileno(), 0o600)
+        out.write(text + "\n")
+
+
+def _read_token_file(path: str) -> str:
+    try:
+        token = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UsageError(f"--admin-token-file {path}: {exc.strerror or exc}") from None
+    if not token:
+        raise UsageError(f"--admin-token-file {path}: the file is empty")
+    return token
+
+
+def exit_with_parent() -> None:
+    """End this process (SIGTERM, a graceful stop) when the parent process dies.
+
+    On Linux the kernel sends it (PR_SET_PDEATHSIG); everywhere, EOF on stdin does — the parent
+    holds the other end of that pipe, so it closes however the parent ends, even SIGKILL.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(65536):
+                pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="aigw-parent-watch").start()
+
+
+_PR_SET_PDEATHSIG: Final = 1
+
+
 # -- command line ----------------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """A command-line mistake; the message says which option and why."""
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, description="Run the local Envoy AI Gateway (aigw-sdk) data plane."
+        prog=prog,
+        description="Run the local Envoy AI Gateway (aigw-sdk) data plane. Without FILE it "
+        "configures itself like `aigw run` from AZURE_OPENAI_API_KEY, else OPENAI_API_KEY, else "
+        "ANTHROPIC_API_KEY, and with none of them serves the built-in simulator.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="multi-document YAML bundles")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="YAML bundles, directories, or '-' for stdin"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="default: the Gateway's listener")
-    parser.add_argument("--admin-port", type=int, default=DEFAULT_ADMIN_PORT)
     parser.add_argument(
-        "--admin-token",
-        default=os.environ.get("AIGW_ADMIN_TOKEN"),
-        help="bearer token of PUT/GET /config (default: $AIGW_ADMIN_TOKEN, else random)",
+        "--port",
+        type=int,
+        default=None,
+        help=f"0 picks a free port (default: the Gateway's listener, else {DEFAULT_PORT})",
     )
     parser.add_argument(
-        "--simulator", action="store_true", help="also run the simulator (printed at start-up)"
+        "--admin-port", type=int, default=DEFAULT_ADMIN_PORT, help="0 picks a free port"
+    )
+    parser.add_argument(
+        "--admin-token-file",
+        metavar="PATH",
+        help="read the bearer token of /config from PATH (default: $AIGW_ADMIN_TOKEN, else a "
+        "random token written to a file only you can read)",
+    )
+    parser.add_argument("--admin-token", help=argparse.SUPPRESS)  # refused: see _admin_token
+    parser.add_argument(
+        "--simulator",
+        action="store_true",
+        help="also run the simulator and point every Backend of FILE at it (offline answers); "
+        "without FILE, serve the simulator even when an API key is set",
     )
     add_limit_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no access log on stdout")
     parser.add_argument(
         "--ratelimit-redis",
         metavar="URL",
-        default=None,
+        default=os.environ.get("AIGW_RATELIMIT_REDIS"),
         help="keep rate-limit counters in Redis (redis://host:port/db), shared by every gateway "
-        "process using it (default: in memory)",
+        "process using it (default: $AIGW_RATELIMIT_REDIS, else in memory)",
     )
+    parser.add_argument(
+        "--log-format", choices=("json", "text"), default="json", help="access-log format"
+    )
+    parser.add_argument("--debug", action="store_true", help="debug logging on stderr")
+    parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
 def _say(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `aigw-sdk run | head`: keep serving, say nothing more
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _error(line: str) -> None:
+    sys.stderr.write(f"error: {line}\n")
+
+
+@dataclass
+class _Plan:
+    """What `run` serves, decided before anything listens."""
+
+    bundle: Bundle | None
+    simulator_key: str | None
+    admin_token: str | None
+    simulate_files: bool
 
 
 def run_main(argv: Sequence[str] | None = None, *, prog: str = "aigw-sdk run") -> int:
-    """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--admin-token T]`; the exit code."""
+    """`aigw-sdk run [FILE...] [--port N] [--admin-port N] [--simulator]`; the exit code."""
     args = _parser(prog).parse_intermixed_args(argv)
     try:
         limits = limits_from_args(args)
-    except ValueError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        plan = _plan(args, os.environ)
+    except (UsageError, AutoconfigError, ValueError) as exc:
+        _error(str(exc))
         return 2
-    bundle: Bundle | None = None
-    simulator_key: str | None = None
-    if args.files:
-        try:
-            bundle = load_yaml(*args.files, substitute_env=True)
-        except (BundleLoadError, OSError) as exc:
-            sys.stderr.write(f"error: {exc}\n")
-            return 1
-        if args.simulator:
-            simulator_key = simulator_api_key(os.environ)
-    else:
-        auto = autoconfig(os.environ)
-        bundle, simulator_key = auto.bundle, auto.simulator_key
-        _say(f"Serving {auto.description}.")
+    except (BundleLoadError, OSError) as exc:
+        _error(str(exc))
+        return 1
+    if args.exit_with_parent:
+        exit_with_parent()
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    writer = None
     if not args.quiet:
-        handler = logging.StreamHandler(sys.stdout)
-        access = logging.getLogger("gateway.access")
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
+        # Once stdout's reader goes away the log stops; the gateway goes on.
+        out = sys.stdout.buffer
+        writer = AccessLogWriter(
+            out.write, args.log_format, flush=out.flush, broken=_silence_stdout
+        )
+    try:
+        telemetry = Telemetry.from_env(writer=writer)
+    except ValueError as exc:
+        if writer is not None:
+            writer.close()
+        _error(str(exc))
+        return 1
+    logging.getLogger("gateway").debug("%s", telemetry)
     try:
         return anyio.run(
-            _run, args, bundle, simulator_key, limits, backend_options={"use_uvloop": _UVLOOP}
+            _run, args, plan, limits, telemetry, backend_options={"use_uvloop": _UVLOOP}
         )
     except KeyboardInterrupt:
         return 0
-    except OSError as exc:  # e.g. the port is taken
-        sys.stderr.write(f"error: {exc}\n")
+    except OSError as exc:
+        _error(str(exc))
         return 1
-    except ExceptionGroup as group:
-        failures = group.subgroup(OSError)
-        if failures is None:
+    except ExceptionGroup as group:  # from the task group: a listener that could not open
+        failures = _leaves(group)
+        if not all(isinstance(failure, OSError) for failure in failures):
             raise
-        sys.stderr.writelines(f"error: {exc}\n" for exc in failures.exceptions)
+        for failure in failures:
+            _error(str(failure))
         return 1
 
 
-async def _run(
-    args: argparse.Namespace, bundle: Bundle | None, simulator_key: str | None, limits: Limits
-) -> int:
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    out: list[BaseException] = []
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            out.extend(_leaves(exc))
+        else:
+            out.append(exc)
+    return out
+
+
+def _plan(args: argparse.Namespace, env: Mapping[str, str]) -> _Plan:
+    if args.admin_token is not None:
+        raise UsageError(
+            "--admin-token is not accepted: a command line is visible to every local user "
+            "(ps, /proc/PID/cmdline); set AIGW_ADMIN_TOKEN or use --admin-token-file PATH"
+        )
+    token = _read_token_file(args.admin_token_file) if args.admin_token_file else None
+    token = token or env.get("AIGW_ADMIN_TOKEN") or None
+    if args.files:
+        loaded, _ = load_located(read_inputs(args.files), expand_env=True)
+        bundle, notes = lenient_bundle(loaded)
+        for note in notes:
+            sys.stderr.write(f"warning: {note}\n")
+        key = simulator_api_key(env) if args.simulator else None
+        return _Plan(bundle, key, token, simulate_files=args.simulator)
+    if args.simulator:
+        _say("Serving the built-in simulator (--simulator).")
+        return _Plan(None, simulator_api_key(env), token, simulate_files=False)
+    auto = autoconfig(env)
+    _say(f"Serving {auto.description}.")
+    return _Plan(auto.bundle, auto.simulator_key, token, simulate_files=False)
+
+
+async def _run(args: argparse.Namespace, plan: _Plan, limits: Limits, telemetry: Telemetry) -> int:
+    bundle = plan.bundle
+    token_file: Path | None = None
     async with anyio.create_task_group() as tg:
-        if simulator_key is not None:
-            sim_port = await tg.start(_simulator_task, simulator_key, args.host, 0)
-            _say(f"Simulator listening on http://{args.host}:{sim_port} (API key required)")
+        if plan.simulator_key is not None:
+            sim_port = await tg.start(_simulator_task, plan.simulator_key, _SIM_HOST, 0)
+            _say(f"Simulator listening on {_url(_SIM_HOST, sim_port)} (API key required)")
             if bundle is None:
-                bundle = simulator_bundle(sim_port, simulator_key, args.host)
+                bundle = simulator_bundle(sim_port, plan.simulator_key, _SIM_HOST)
                 _say(
-                    "No API key set: routing "
+                    "Routing "
                     + ", ".join(m for models in SIMULATED_MODELS.values() for m in models)
                     + " to the simulator (offline answers, not a real model)."
+                )
+            elif plan.simulate_files:
+                bundle = point_at_simulator(bundle, _SIM_HOST, sim_port, plan.simulator_key)
+                _say(
+                    "--simulator: every Backend of the bundle points at the simulator and its "
+                    "Secrets hold the simulator's key (offline answers, not a real model)."
                 )
         try:
             config = compile_bundle(bundle if bundle is not None else Bundle())
@@ -392,22 +570,36 @@ async def _run(
             sys.stderr.write(f"warning: {warning}\n")
         service = GatewayService(
             config,
-            admin_token=args.admin_token,
+            admin_token=plan.admin_token,
             limits=limits,
-            ratelimit_redis=args.ratelimit_redis,
+            ratelimit_redis=args.ratelimit_redis or os.environ.get("AIGW_RATELIMIT_REDIS"),
+            telemetry=telemetry,
         )
+        # Everything loaded so far lives as long as the process: keep it out of the collector's
+        # full scans, which a large request body would otherwise trigger (a 100 ms+ stall).
+        gc.freeze()
         bound, admin = await tg.start(_gateway_task, service, args.host, port, args.admin_port)
-        _say(
-            f"Envoy AI Gateway (aigw-sdk) listening on http://{args.host}:{bound} "
-            f"(admin http://{args.host}:{admin})"
-        )
-        if args.admin_token is None:
-            _say(f"Admin token: {service.admin_token}")
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-            async for _ in signals:
-                break
-        tg.cancel_scope.cancel()
+        try:
+            if plan.admin_token is None:
+                token_file = runtime_dir(os.environ) / f"admin-token-{admin}"
+                write_private(token_file, service.admin_token)
+            if token_file is not None:
+                _say(f"Admin token (for /config): written to {token_file}, readable only by you")
+            _say(
+                f"Envoy AI Gateway (aigw-sdk) listening on {_url(args.host, bound)} "
+                f"(admin {_url(args.host, admin)})"
+            )
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for _ in signals:
+                    break
+        finally:
+            if token_file is not None:
+                token_file.unlink(missing_ok=True)
+            tg.cancel_scope.cancel()
     return 0
+
+
+_SIM_HOST: Final = "127.0.0.1"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

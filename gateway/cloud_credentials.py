@@ -113,7 +113,7 @@ def cloud_authorizer(
     if cached is None:
         try:
             cached = build()
-        except CredentialError as exc:
+        except (CredentialError, ValueError) as exc:  # azure-identity validates IDs eagerly
             problems.append(f"{where}: {exc}")
             return None
         if len(_CACHE) >= _CACHE_LIMIT:

@@ -1,8 +1,8 @@
 """Compile a bundle of resources into the immutable `RuntimeConfig` the data plane reads.
 
 Every AI Gateway object is first converted to v1beta1 (the SDK's conversion), so compilation
-works on one version. The model-list bodies come from `gateway.model_lists`, the redacted
-documents of `/config` from `gateway.redaction`.
+works on one version. The model-list bodies come from `gateway.model_lists`; which headers
+are credentials (masked in `/config`) from `gateway.redaction`.
 
 Everything that can be decided from the configuration alone is decided here, once: rule
 precedence, header matchers, backend URLs and TLS, credentials, merged mutations, retry policies,
@@ -41,6 +41,7 @@ from aigw_sdk.models import (
 from gateway.costs import CostProgram, compile_costs
 from gateway.model_lists import ModelEntry, models_bodies
 from gateway.ratelimit import compile_ratelimits
+from gateway.redaction import is_credential_header
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
@@ -103,7 +104,6 @@ _POLICY_FIELD: Final = {
     "AnthropicAPIKey": "anthropic_api_key",
     "AzureAPIKey": "azure_api_key",
 }
-_CREDENTIAL_HEADERS: Final = frozenset(header for header, _ in _CREDENTIAL_HEADER.values())
 # Envoy retry defaults when a BackendTrafficPolicy sets `retry` without these fields.
 _DEFAULT_RETRY_TRIGGERS: Final = frozenset(
     {"connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"}
@@ -182,9 +182,9 @@ class _Compiler:
                 refs.append(r.spec.target_ref)
             for ref in refs:
                 if ref.kind == "HTTPRoute":
-                    self.traffic[(_ns(r), ref.name)] = r
+                    self.traffic.setdefault((_ns(r), ref.name), r)  # the first one wins
                 elif ref.kind == "Gateway":
-                    self.gateway_traffic[(_ns(r), ref.name)] = r
+                    self.gateway_traffic.setdefault((_ns(r), ref.name), r)
 
     def _index_security(self, r: BackendSecurityPolicy) -> None:
         spec = r.spec
@@ -320,8 +320,9 @@ class _Compiler:
         except ValueError as exc:
             self.problems.append(f"{_ident(secret)}: {exc}")
             return None
-        if not value:
-            self.problems.append(f"{_ident(secret)}: key apiKey is missing or empty")
+        if value is None:
+            # An empty key is accepted, as upstream does (e.g. `aigw run` in front of Ollama).
+            self.problems.append(f"{_ident(secret)}: key apiKey is missing")
             return None
         return Credential(header, SecretStr(prefix + value.strip()))
 
@@ -568,7 +569,7 @@ def _route_models(route: AIGatewayRoute, created: int, problems: list[str]) -> l
 def _redact(resource: Resource) -> dict[str, Any]:
     """The wire form for `/config`: Secret values and credential header values masked."""
     doc = resource.to_dict()
-    if isinstance(resource, Secret):
+    if isinstance(resource, Secret) or doc.get("kind") == "Secret":
         for key in ("data", "stringData"):
             if isinstance(doc.get(key), dict):
                 doc[key] = dict.fromkeys(doc[key], "***")
@@ -581,7 +582,7 @@ def _mask_credential_headers(node: Any) -> None:
     """Mask `{name, value}` items naming a credential header (e.g. a headerMutation `set`)."""
     if isinstance(node, dict):
         name = node.get("name")
-        if isinstance(name, str) and name.lower() in _CREDENTIAL_HEADERS and "value" in node:
+        if isinstance(name, str) and is_credential_header(name) and "value" in node:
             node["value"] = "***"
         for child in node.values():
             _mask_credential_headers(child)

@@ -16,6 +16,8 @@ from typing import Any, Final
 
 import anyio
 
+from aigw_sdk.durations import duration_arg
+
 __all__ = [
     "DEFAULT_BODY_LIMIT",
     "BodyBudget",
@@ -23,6 +25,7 @@ __all__ = [
     "add_limit_options",
     "default_max_connections",
     "json_depth_exceeds",
+    "limit_options",
     "limits_from_args",
 ]
 
@@ -72,7 +75,8 @@ class Limits:
     """Nesting depth of a JSON request (and of a translated upstream response); deeper is a 400
     (protobuf's, and so Envoy's, default recursion limit is 100)."""
     max_upstream_body: int = 64 * 1024 * 1024
-    """Bytes of a buffered (non-streaming) upstream response; more is a 502."""
+    """Bytes of a buffered (non-streaming) upstream response, more is a 502; also of one event
+    of an upstream stream, more ends the stream with an error event."""
 
     def __post_init__(self) -> None:
         for name in ("headers_timeout", "idle_timeout", "body_timeout", "queue_timeout"):
@@ -97,7 +101,7 @@ class Limits:
         return dataclasses.replace(self, body_limit=body_limit, body_budget=budget)
 
 
-_UNITS: Final = {int: "N", float: "SECONDS"}
+_UNITS: Final = {int: "N", float: "DURATION"}
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -109,10 +113,10 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         kind = type(default)
         group.add_argument(
             "--" + spec.name.replace("_", "-"),
-            type=kind,
+            type=duration_arg if kind is float else kind,  # 90, 90s, 3m, 500ms
             default=None,
             metavar=_UNITS[kind],
-            help=f"default {default}",
+            help=f"default {default}" + ("s" if kind is float else ""),
         )
 
 
@@ -129,20 +133,39 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     return Limits(**given).with_body_limit(body_limit)
 
 
+def limit_options(limits: Limits) -> list[str]:
+    """The command-line options giving `limits` (only those that differ from the defaults)."""
+    defaults = Limits()
+    options: list[str] = []
+    for spec in dataclasses.fields(Limits):
+        value = getattr(limits, spec.name)
+        if value != getattr(defaults, spec.name):
+            options += ["--" + spec.name.replace("_", "-"), str(value)]
+    return options
+
+
 def json_depth_exceeds(value: object, limit: int) -> bool:
-    """Whether parsed JSON nests containers deeper than `limit` (iterative, linear in size)."""
-    if not isinstance(value, dict | list):
-        return False
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
+    """Whether parsed JSON nests containers deeper than `limit`.
+
+    Walks level by level without recursion, allocating one list per level (few allocations, so
+    a large body does not trigger garbage collections of the whole heap); linear in size.
+    """
+    level: list[Any] = [value] if type(value) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        children = node.values() if isinstance(node, dict) else node
-        for child in children:  # type: ignore[attr-defined]
-            if isinstance(child, dict | list):
-                stack.append((child, depth + 1))
+        below: list[Any] = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                if type(child) in _CONTAINERS:
+                    below.append(child)
+        level = below
     return False
+
+
+_CONTAINERS: Final = (dict, list)
 
 
 class BodyBudget:

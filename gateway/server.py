@@ -15,13 +15,16 @@ from typing import Any, Final
 
 import aiohttp
 
-from gateway.accesslog import AccessRecord, log_access
+from aigw_sdk.sse import SSEEventTooLarge
+from gateway.accesslog import AccessRecord
 from gateway.costs import evaluate_costs
 from gateway.errors import API, NO_ROUTE, api_for_path, error_body
 from gateway.intake import Rejected, admit, model_problem
 from gateway.limits import DEFAULT_BODY_LIMIT, BodyBudget, Limits
-from gateway.metrics import GenAIMetrics, RequestAttributes
+from gateway.metrics import GenAIMetrics
+from gateway.observation import Observation, Telemetry
 from gateway.ratelimit import Admission, Limiter, Usage, request_info
+from gateway.redaction import Redactor, is_credential_header
 from gateway.routing import request_headers, select_rule
 from gateway.runtime import MODEL_HEADER, BackendRef, Rule, RuntimeConfig
 from gateway.serving import Receive, Scope, Send, get_header, send_response
@@ -55,7 +58,7 @@ _DROP_REQUEST: Final = frozenset(
 # Not passed on: hop-by-hop, recomputed, or set by the gateway (content-type).
 _DROP_RESPONSE: Final = frozenset(
     {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server",
-     b"content-type"}
+     b"content-type", b"x-request-id"}
 )  # fmt: skip
 
 
@@ -114,21 +117,27 @@ def _error_api(endpoint: Endpoint) -> API:
 
 @dataclass(slots=True)
 class _Attempt:
-    """One attempt: the backend and the translator holding the attempt's state."""
+    """One attempt: the backend, the translator holding the attempt's state, and the redactor
+    masking the credentials the gateway injected into it wherever the upstream echoes them."""
 
     ref: BackendRef
     translator: Translator
+    redactor: Redactor
 
 
 class _Call:
-    """Per-request state: the access record, the ASGI `send`, the start time, how it ended."""
+    """Per-request state: the observation (access record, span, metrics), the ASGI `send`
+    (observed), the start time, how it ended."""
 
-    __slots__ = ("disconnected", "endpoint", "finished", "record", "send", "started")
+    __slots__ = (
+        "disconnected", "endpoint", "finished", "observation", "record", "send", "started",
+    )  # fmt: skip
 
-    def __init__(self, endpoint: Endpoint, record: AccessRecord, send: Send) -> None:
+    def __init__(self, endpoint: Endpoint, observation: Observation, send: Send) -> None:
         self.endpoint = endpoint
-        self.record = record
-        self.send = send
+        self.observation = observation
+        self.record = observation.record
+        self.send = observation.wrap(send)
         self.started = time.perf_counter()
         self.finished = False
         self.disconnected = False
@@ -157,6 +166,7 @@ class DataPlane:
         *,
         limits: Limits | None = None,
         limiter: Limiter | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.config = config
         self.client = client
@@ -164,6 +174,7 @@ class DataPlane:
         self.limits = limits or Limits()
         self.budget = BodyBudget(self.limits.body_budget)
         self.limiter = limiter if limiter is not None else Limiter()
+        self.telemetry = telemetry or Telemetry(metrics)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,12 +192,12 @@ class DataPlane:
             body = models.anthropic_models if endpoint.api == "Anthropic" else models.openai_models
             await send_response(send, 200, body)
             return
-        call = _Call(endpoint, AccessRecord(scope["method"], endpoint.path, time.time()), send)
+        observation = self.telemetry.start(scope, endpoint.operation, endpoint.path)
+        call = _Call(endpoint, observation, send)
         try:
             await self._handle(call, config, scope, receive)
         finally:
-            call.record.duration = time.perf_counter() - call.started
-            log_access(call.record)
+            observation.finish()
 
     async def _handle(
         self, call: _Call, config: RuntimeConfig, scope: Scope, receive: Receive
@@ -225,6 +236,7 @@ class DataPlane:
         except _BadRequest as exc:
             await call.error(400, str(exc), exc.param)
             return
+        call.observation.request(body, raw)
         record.model = model
         headers[MODEL_HEADER] = model
         rule = select_rule(config.scope_for(headers.get("host")), headers)
@@ -239,6 +251,7 @@ class DataPlane:
                 return
             call.send = admission.wrap(call.send)
         forwarded = {k: v for k, v in headers.items() if k not in _DROP_REQUEST}
+        call.observation.upstream_headers(forwarded)
         request = ClientRequest(
             endpoint,
             raw,
@@ -308,13 +321,14 @@ class DataPlane:
         except UpstreamFailure as exc:
             record.error = str(exc)
             await call.error(exc.status, exc.text)
-            self._record_metrics(call, None, request.model, success=False)
             return
         response, ref = opened.response, opened.ref
         record.attempts = opened.attempts
         record.backend = ref.target.name
         record.provider = ref.target.provider
         record.request_model = opened.attempt.translator.upstream_model
+        record.upstream_host = ref.target.base_url.partition("://")[2]
+        record.upstream_service_time = time.perf_counter() - call.started
         try:
             if response.status < 300 and response.content_type == "text/event-stream":
                 await self._relay_stream(call, opened, rule)
@@ -322,11 +336,10 @@ class DataPlane:
                 await self._relay_body(call, opened, rule)
         finally:
             response.release()
-        self._record_metrics(call, ref, request.model, success=record.status < 400)
 
     async def _relay_body(self, call: _Call, opened: OpenResponse[_Attempt], rule: Rule) -> None:
         response, record = opened.response, call.record
-        translator = opened.attempt.translator
+        translator, redactor = opened.attempt.translator, opened.attempt.redactor
         try:
             body = await read_limited(response, self.limits.max_upstream_body)
         except UpstreamBodyTooLarge as exc:
@@ -352,6 +365,7 @@ class DataPlane:
             record.response_model = out.model
             self._costs(rule, opened.ref, record)
         content_type = out.content_type or content_type or "application/octet-stream"
+        client_body = redactor.redact(out.body)
         call.finished = True
         record.status = status
         await call.send(
@@ -359,24 +373,26 @@ class DataPlane:
                 "type": "http.response.start",
                 "status": status,
                 "headers": [
-                    (b"content-length", str(len(out.body)).encode()),
+                    (b"content-length", str(len(client_body)).encode()),
                     (b"content-type", content_type.encode("latin-1")),
-                    *_response_headers(response),
+                    *_response_headers(response, redactor),
                 ],
             }
         )
-        await call.send({"type": "http.response.body", "body": out.body})
+        await call.send({"type": "http.response.body", "body": client_body})
 
     async def _relay_stream(self, call: _Call, opened: OpenResponse[_Attempt], rule: Rule) -> None:
         response, record, send = opened.response, call.record, call.send
-        relay = opened.attempt.translator.stream()
+        relay = opened.attempt.translator.stream(self.limits.max_upstream_body)
+        redactor = opened.attempt.redactor
         record.stream = True
         record.status = response.status
+        headers = _response_headers(response, redactor)
         await send(
             {
                 "type": "http.response.start",
                 "status": response.status,
-                "headers": [(b"content-type", b"text/event-stream"), *_response_headers(response)],
+                "headers": [(b"content-type", b"text/event-stream"), *headers],
             }
         )
         failure: str | None = None
@@ -386,12 +402,16 @@ class DataPlane:
                 if record.ttft is None:
                     record.ttft = time.perf_counter() - started
                 for frame in relay.feed(chunk):
+                    if redactor:
+                        frame = redactor.feed(frame)
                     await send({"type": "http.response.body", "body": frame, "more_body": True})
         except TimeoutError:
             failure = "upstream stream timed out (streamIdleTimeout or request timeout)"
+        except SSEEventTooLarge as exc:  # an upstream event that never ends: stop buffering it
+            failure = str(exc)
         except aiohttp.ClientError as exc:
             failure = f"upstream stream failed: {type(exc).__name__}"
-        tail = relay.finish(failure)
+        tail = [redactor.flush(), *relay.finish(failure)]
         record.usage = relay.usage
         record.response_model = relay.model
         if failure is None and relay.complete:
@@ -410,26 +430,6 @@ class DataPlane:
         record.costs = costs
         if errors:
             record.error = "; ".join(errors)
-
-    def _record_metrics(
-        self, call: _Call, ref: BackendRef | None, model: str, *, success: bool
-    ) -> None:
-        record = call.record
-        request_model = record.request_model or model
-        attrs = RequestAttributes(
-            operation=call.endpoint.operation,
-            provider=ref.target.provider if ref is not None else "",
-            original_model=model,
-            request_model=request_model,
-            response_model=record.response_model or request_model,
-        )
-        self.metrics.record(
-            attrs,
-            duration=time.perf_counter() - call.started,
-            success=success and record.error is None,
-            usage=record.usage,
-            ttft=record.ttft,
-        )
 
 
 def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, _Attempt]:
@@ -456,11 +456,13 @@ def _prepare(request: ClientRequest, ref: BackendRef) -> tuple[PreparedRequest, 
     headers.update(ref.header_mutation.set)
     headers[MODEL_HEADER] = translator.upstream_model
     headers["content-type"] = upstream.content_type
+    injected = [value for name, value in ref.header_mutation.set if is_credential_header(name)]
     credential = target.credential
     if credential is not None:
         headers[credential.header] = credential.header_value()
+        injected.append(credential.header_value())
     prepared = PreparedRequest(upstream.path, headers, upstream.body)
-    return prepared, _Attempt(ref, translator)
+    return prepared, _Attempt(ref, translator, Redactor(injected))
 
 
 def _client_body(
@@ -487,13 +489,16 @@ def _limit_usage(record: AccessRecord, rule: Rule, model: str) -> Usage:
     )
 
 
-def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
-    """Upstream response headers to pass on (hop-by-hop, length and type dropped)."""
+def _response_headers(
+    response: aiohttp.ClientResponse, redactor: Redactor
+) -> list[tuple[bytes, bytes]]:
+    """Upstream response headers to pass on (hop-by-hop, length and type dropped, injected
+    credentials masked)."""
     out: list[tuple[bytes, bytes]] = []
     for key, value in response.raw_headers:
         name = key.lower()
         if name not in _DROP_RESPONSE:
-            out.append((name, value))
+            out.append((name, redactor.redact(value)))
     return out
 
 

@@ -153,20 +153,41 @@ stream_to_display(client.chat(model="claude-sonnet-4-5", stream=True, messages=s
 # %% [markdown]
 # ## Chat playground
 #
-# Pick a model (from `/v1/models`), the API style, a system prompt, `max_tokens`, temperature and
-# streaming, then type and press **Send**. It can be driven from code too:
+# The model list comes from `/v1/models`; the API style (Anthropic or OpenAI), the system prompt
+# and the parameters sit in one row. Type and press **Enter** (Shift+Enter for a new line);
+# **Stop** ends a long answer and its upstream request. Answers render as Markdown while they
+# stream; tool calls show their arguments and result; each answer has a badge with tokens, cache
+# use, time to first token and latency. This chat has one tool, answered by a Python function
+# (the simulator calls a tool when the message names it: try *"Use get_weather for Paris"*).
+
 
 # %%
-chat = ChatPlayground(client)
+def get_weather(arguments):
+    return {"city": arguments.get("city", "?"), "sky": "sunny", "celsius": 21}
+
+
+weather = {
+    "name": "get_weather",
+    "description": "The current weather of a city",
+    "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+}
+chat = ChatPlayground(client, tools=[weather], tool_handlers={"get_weather": get_weather})
 chat
 
+# %% [markdown]
+# It can be driven from code too:
+
 # %%
-result = chat.send("Hello from the notebook!")
+result = chat.ask("Hello from the notebook! Reply in **bold** with `code`.")
 print(result.text)
 print(chat)
 
 # %% [markdown]
-# ## Gateway status: health, routes → backends, traffic counters from `/metrics`
+# ## Gateway status board
+#
+# Health, requests and errors per second, latency and time to first token, tokens per model
+# over time, and each route's health. It polls `/metrics` while it is on screen, at the interval
+# it shows (pause it there); polling stops when it is closed.
 
 # %%
 StatusPanel(gateway)

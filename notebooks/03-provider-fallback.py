@@ -87,7 +87,8 @@ reply = client.messages(
 )
 print(reply.text)
 entry = access_log[-1]
-print("status", entry["status"], "| backend", entry["backend"], "| attempts", entry["attempts"])
+print("status", entry["response_code"], "| backend", entry["backend"], end=" ")
+print("| attempts", entry["attempts"])
 
 # %% [markdown]
 # The client saw one successful answer. Upstream, the simulator received two requests (the failed

@@ -15,15 +15,16 @@
 # Render the bundle, see what would change, dry-run it on the API server, apply it with
 # server-side apply and wait for the controller to accept it.
 #
-# With no cluster configured this notebook starts the project's **test API server**
-# (`tests/kube_apiserver`: discovery, the AI Gateway CRDs with their schema and CEL validation,
-# server-side apply and a controller stand-in) on 127.0.0.1. To use a real cluster, set
+# With no cluster configured this notebook starts a **real Kubernetes API server** on 127.0.0.1
+# (`tests/support/local_cluster.py`: etcd and kube-apiserver, built from their Go modules once
+# and cached in `~/.cache/aigw-sdk/bin`; the Envoy AI Gateway CRDs of the pinned release, and
+# Gateway API's and Envoy Gateway's) with a small test controller that writes the `Accepted`
+# conditions as Envoy AI Gateway's controller does. To use your own cluster, set
 # `AIGW_KUBECONFIG` to a kubeconfig path before starting the kernel.
 
 # %%
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import aigw_sdk as aigw
@@ -31,14 +32,14 @@ from aigw_sdk.widgets import BundleEditor, view
 
 kubeconfig = os.environ.get("AIGW_KUBECONFIG")
 if kubeconfig:
-    server = None
+    local = None
     cluster = aigw.Cluster(kubeconfig)
 else:
-    sys.path.insert(0, str(Path.cwd().parent / "tests"))
-    from kube_apiserver import KubeAPIServer
+    sys.path.insert(0, str(Path.cwd().parent))
+    from tests.support.local_cluster import LocalCluster
 
-    server = KubeAPIServer().start()
-    cluster = aigw.Cluster(server.kubeconfig_path(Path(tempfile.mkdtemp())))
+    local = LocalCluster().start()
+    cluster = aigw.Cluster(local.kubeconfig_path())
 print("AI Gateway CRDs served:", sorted(cluster.check_crds().served))
 
 # %% [markdown]
@@ -104,5 +105,5 @@ except aigw.AIGWError as error:
 # %%
 print(cluster.delete(bigger))
 cluster.close()
-if server is not None:
-    server.stop()
+if local is not None:
+    local.stop()

@@ -4,7 +4,7 @@
 # outputs. With no arguments, every notebook; otherwise the .py (or .ipynb) files given.
 #   scripts/notebooks.sh                                 # all
 #   scripts/notebooks.sh notebooks/02-more-models.py    # one
-# Runs offline (local gateway + simulator); notebook 06 starts the in-repo test API server.
+# Runs offline (local gateway + simulator); notebook 06 starts a local etcd + kube-apiserver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JUPYTEXT=.venv/bin/jupytext

@@ -1,8 +1,10 @@
 """``aigw-sdk apply|diff|delete|status -f FILE...``: the cluster commands, for CI pipelines.
 
 Exit codes: 0 success, 1 validation or apply failure, 2 usage error or unreadable input,
-3 timeout waiting for conditions. ``-o json`` prints one JSON document on stdout, also on
-failure (with an ``error`` member); messages and warnings go to stderr.
+3 timeout waiting for conditions. ``diff`` is like ``kubectl diff``: 0 no differences,
+1 differences, 2 (or 3) an error. ``-o json`` / ``-o yaml`` print one document on stdout, also on
+failure (with an ``error`` member); ``-o name`` prints ``kind.group/name`` of each object acted
+on, like kubectl; messages and warnings go to stderr.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from aigw_sdk.apply.cluster import Cluster
 from aigw_sdk.apply.errors import ApplyFailedError, WaitTimeoutError
 from aigw_sdk.bundle import Bundle, load_yaml
+from aigw_sdk.durations import duration_arg
 from aigw_sdk.errors import AIGWError, BundleInvalidError, BundleLoadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
+EXIT_DIFFERENT = 1  # diff found differences
 JSON = dict[str, Any]
 Handler = Callable[[Cluster, Bundle, argparse.Namespace, JSON], int]
 
@@ -60,20 +66,49 @@ def _run(ns: argparse.Namespace) -> int:
         return _fail(ns, out, EXIT_FAILED, exc)
     except AIGWError as exc:
         return _fail(ns, out, EXIT_FAILED, exc)
-    out["ok"] = code == EXIT_OK
-    if ns.output == "json":
-        print(json.dumps(out, indent=2))
+    out["ok"] = code == EXIT_OK or (ns.command == "diff" and code == EXIT_DIFFERENT)
+    _print_document(ns, out)
     return code
 
 
 def _fail(ns: argparse.Namespace, out: JSON, code: int, exc: Exception) -> int:
-    if ns.output == "json":
+    if ns.output in ("json", "yaml"):
         out["ok"] = False
         out["error"] = {"type": type(exc).__name__, "message": str(exc)}
-        print(json.dumps(out, indent=2))
+        _print_document(ns, out)
     else:
         print(f"error: {exc}", file=sys.stderr)
+    if ns.command == "diff" and code == EXIT_FAILED:
+        return EXIT_USAGE  # kubectl diff: 1 means "differences", errors are above 1
     return code
+
+
+def _print_document(ns: argparse.Namespace, out: JSON) -> None:
+    if ns.output == "json":
+        print(json.dumps(out, indent=2))
+    elif ns.output == "yaml":
+        sys.stdout.write(yaml.safe_dump(out, sort_keys=False, allow_unicode=True))
+    elif ns.output == "name":
+        for name in _names(ns.command, out):
+            print(name)
+
+
+def _names(command: str, out: JSON) -> list[str]:
+    """kubectl's `-o name` of the objects the command acted on."""
+    if command == "diff":
+        items = [o for o in out.get("objects", []) if o.get("action") != "unchanged"]
+    elif command == "status":
+        items = out.get("objects", [])
+    else:
+        acted = ("deleted",) if command == "delete" else ("created", "configured", "unchanged")
+        items = [r for r in out.get("results", []) if r.get("action") in acted]
+    return [kubectl_name(item["apiVersion"], item["kind"], item["name"]) for item in items]
+
+
+def kubectl_name(api_version: str, kind: str, name: str) -> str:
+    """``aigatewayroute.aigateway.envoyproxy.io/NAME``, ``secret/NAME`` (core group)."""
+    group = api_version.rpartition("/")[0]
+    return f"{kind.lower()}{'.' + group if group else ''}/{name}"
 
 
 def _load(files: list[str], env: bool) -> Bundle:
@@ -130,7 +165,7 @@ def _diff(cluster: Cluster, bundle: Bundle, ns: argparse.Namespace, out: JSON) -
     )
     out.update(diff.to_dict())
     _text(ns, str(diff))
-    return EXIT_OK
+    return EXIT_DIFFERENT if diff.changed else EXIT_OK
 
 
 def _delete(cluster: Cluster, bundle: Bundle, ns: argparse.Namespace, out: JSON) -> int:
@@ -186,7 +221,13 @@ def _command(sub: Any, name: str, help_text: str, handler: Handler) -> argparse.
     cmd.add_argument("--kubeconfig", default=None)
     cmd.add_argument("--context", default=None)
     cmd.add_argument("-n", "--namespace", default=None, help="for objects that set none")
-    cmd.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    cmd.add_argument(
+        "-o",
+        "--output",
+        choices=("text", "json", "yaml", "name"),
+        default="text",
+        help="text, json or yaml (one document, also on failure), name (kind.group/name)",
+    )
     cmd.add_argument("--env", action="store_true", help="expand ${VAR} references first")
     cmd.add_argument("--field-manager", default="aigw-sdk")
     cmd.add_argument("--force", action="store_true", help="take ownership of conflicting fields")
@@ -203,5 +244,11 @@ def _command(sub: Any, name: str, help_text: str, handler: Handler) -> argparse.
 
 def _wait_options(cmd: argparse.ArgumentParser, help_text: str) -> None:
     cmd.add_argument("--wait", action="store_true", help=help_text)
-    cmd.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
+    cmd.add_argument(
+        "--timeout",
+        type=duration_arg,
+        default=300.0,
+        metavar="DURATION",
+        help="how long to wait: 90, 90s, 3m, 1h30m (default 5m)",
+    )
     cmd.add_argument("--for", dest="condition", default="Accepted", metavar="CONDITION")

@@ -53,7 +53,7 @@ from aigw_sdk.apply.wait import (
     wait_for,
 )
 from aigw_sdk.bundle import Bundle
-from aigw_sdk.errors import APIDeprecationWarning
+from aigw_sdk.errors import APIDeprecationWarning, warn_deprecated
 from aigw_sdk.models.base import Resource
 from aigw_sdk.models.registry import RESOURCE_CLASSES, parse_resource
 
@@ -143,11 +143,9 @@ class Cluster:
         status = self._discovery.crd_status()
         require_crds(status)
         if status.v1alpha1_only:
-            warnings.warn(
+            warn_deprecated(
                 f"the cluster serves only {AIGW_GROUP}/v1alpha1 for some kinds ({status}); "
-                "apply converts objects to v1alpha1",
-                APIDeprecationWarning,
-                stacklevel=2,
+                "apply converts objects to v1alpha1"
             )
         return status
 

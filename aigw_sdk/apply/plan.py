@@ -15,7 +15,7 @@ from aigw_sdk.apply.ordering import apply_order
 from aigw_sdk.apply.results import ObjectRef
 from aigw_sdk.bundle import Bundle
 from aigw_sdk.conversion import convert_resource
-from aigw_sdk.errors import APIDeprecationWarning
+from aigw_sdk.errors import APIDeprecationWarning, warn_deprecated
 from aigw_sdk.models.aigateway_types import AIGatewayRoute
 from aigw_sdk.models.base import Resource
 
@@ -147,7 +147,7 @@ def _served_versions(
             f"the cluster serves only {AIGW_GROUP}/v1alpha1 (an older Envoy AI Gateway): "
             "AI Gateway objects were converted to v1alpha1"
         )
-        warnings.warn(message, APIDeprecationWarning, stacklevel=4)
+        warn_deprecated(message)
         plan.warnings.append(message)
     return out
 

@@ -1,15 +1,14 @@
-"""Prometheus text from the admin ``/metrics`` endpoint, parsed into gen_ai counters."""
+"""Prometheus text from the admin ``/metrics`` endpoint, parsed into gen_ai counters.
+
+Parsing is prometheus_client's; empty label values count as absent, as in Prometheus.
+"""
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)(?:\s+\S+)?$")
-_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
-_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n"}
+from prometheus_client.parser import text_string_to_metric_families
 
 REQUESTS = "gen_ai_server_request_duration_seconds_count"
 TOKENS = "gen_ai_client_token_usage_sum"
@@ -46,8 +45,8 @@ class GatewayMetrics:
 
     @classmethod
     def parse(cls, text: str) -> GatewayMetrics:
-        """Parse the Prometheus text exposition format (comments and timestamps ignored)."""
-        return cls(tuple(_parse_lines(text.splitlines())))
+        """Parse the Prometheus text exposition format with prometheus_client's parser."""
+        return cls(tuple(_parse(text)))
 
     def select(self, name: str, **labels: str) -> list[Sample]:
         """Samples of metric ``name`` whose labels include every given one."""
@@ -118,37 +117,23 @@ def _label_name(name: str) -> str:
     return name.replace(".", "_")
 
 
-def _parse_lines(lines: Iterable[str]) -> Iterable[Sample]:
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        match = _SAMPLE.match(line)
-        if match is None:
-            raise ValueError(f"metrics line {number}: not a Prometheus sample: {line!r}")
-        name, labels, value = match.groups()
-        yield Sample(name, _parse_labels(labels or "", number), _parse_value(value, number))
-
-
-def _parse_labels(text: str, number: int) -> dict[str, str]:
-    inner = text[1:-1] if text else ""
-    labels: dict[str, str] = {}
-    pos = 0
-    while pos < len(inner):
-        match = _LABEL.match(inner, pos)
-        if match is None:
-            raise ValueError(f"metrics line {number}: bad label set {text!r}")
-        value = re.sub(r"\\[\\\"n]", lambda m: _ESCAPES[m.group(0)], match.group(2))
-        labels[match.group(1)] = value
-        pos = match.end()
-    return labels
-
-
-def _parse_value(text: str, number: int) -> float:
-    special = {"+Inf": math.inf, "-Inf": -math.inf, "NaN": math.nan}
-    if text in special:
-        return special[text]
+def _parse(text: str) -> Iterable[Sample]:
     try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"metrics line {number}: bad sample value {text!r}") from None
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                # An empty label value is the same as an absent label in Prometheus.
+                labels = {k: v for k, v in sample.labels.items() if v}
+                yield Sample(sample.name, labels, float(sample.value))
+    except ValueError as exc:
+        raise ValueError(f"metrics {_bad_line(text)}not Prometheus text: {exc}") from None
+
+
+def _bad_line(text: str) -> str:
+    """`line N: 'text': ` of the first sample line the parser rejects on its own (or "")."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                list(text_string_to_metric_families(line + "\n"))
+            except ValueError:
+                return f"line {number}: {line!r}: "
+    return ""

@@ -46,7 +46,12 @@ from aigw_sdk.models.base import (
 from aigw_sdk.models.core import Secret
 from aigw_sdk.models.envoy_gateway import Backend, BackendTrafficPolicy
 from aigw_sdk.models.gateway_api import BackendTLSPolicy, Gateway, GatewayClass
-from aigw_sdk.models.registry import ParseFailure, class_for, parse_resource
+from aigw_sdk.models.registry import (
+    ParseFailure,
+    class_for,
+    lenient_resource,
+    parse_resource,
+)
 
 __all__ = [
     "AIGatewayRoute",
@@ -96,5 +101,6 @@ __all__ = [
     "Secret",
     "SecretObjectReference",
     "class_for",
+    "lenient_resource",
     "parse_resource",
 ]

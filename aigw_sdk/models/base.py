@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
-from aigw_sdk.errors import APIDeprecationWarning
+from aigw_sdk.errors import warn_deprecated
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +137,7 @@ class Resource(SchemaModel):
         # apiVersion, kind and metadata are always part of the wire form.
         self.model_fields_set.update({"api_version", "kind", "metadata"})
         if self.deprecation_warning:
-            warnings.warn(self.deprecation_warning, APIDeprecationWarning, stacklevel=3)
+            warn_deprecated(self.deprecation_warning)
 
     @classmethod
     def kind_name(cls) -> str:

@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from aigw_sdk.models.base import Resource
 
@@ -15,6 +15,9 @@ _MASK = "***"
 
 class Secret(Resource):
     """Core `Secret`. Values are never shown in reprs; read them with :meth:`value`."""
+
+    # A validation error must not quote the values it was given (they are credentials).
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     version: ClassVar[str] = "v1"
     plural: ClassVar[str] = "secrets"

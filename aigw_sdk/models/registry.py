@@ -90,3 +90,55 @@ def parse_resource(data: dict[str, Any]) -> Resource:
         failure._error = exc
         failure._model = cls
         return failure
+
+
+def lenient_resource(resource: Resource) -> tuple[Resource, list[str]]:
+    """The object decoded as `aigw run` decodes it, and a note per field that was changed.
+
+    Unknown fields are dropped (the API server prunes them) and a ``null`` string becomes ``""``
+    (Go's decoding); ``aigw-sdk run`` serves such bundles with warnings where ``validate`` refuses
+    them. An object with any other problem comes back as it is (validation reports it).
+    """
+    notes: list[str] = []
+    while isinstance(resource, ParseFailure) and resource.error is not None:
+        errors = resource.error.errors()
+        if not errors or not all(_lenient(error) for error in errors):
+            break
+        data = resource.to_dict()
+        for error in errors:
+            path = ".".join(str(part) for part in error["loc"])
+            if error["type"] == "extra_forbidden":
+                done = _set(data, error["loc"], None)
+                note = f"{path}: unknown field, ignored (the API server prunes it)"
+            else:
+                done = _set(data, error["loc"], "")
+                note = f'{path}: null, taken as ""'
+            if not done:
+                return resource, notes
+            notes.append(note)
+        resource = parse_resource(data)
+    return resource, notes
+
+
+def _lenient(error: Any) -> bool:
+    return bool(
+        error["type"] == "extra_forbidden"
+        or (error["type"] == "string_type" and error["input"] is None)
+    )
+
+
+def _set(data: Any, path: tuple[int | str, ...], value: str | None) -> bool:
+    """Delete (`value` None) or set the dict entry at `path`; False when the path is not there."""
+    for part in path[:-1]:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
+        if not (in_dict or in_list):
+            return False
+        data = data[part]
+    if not (isinstance(data, dict) and path and path[-1] in data):
+        return False
+    if value is None:
+        del data[path[-1]]
+    else:
+        data[path[-1]] = value
+    return True

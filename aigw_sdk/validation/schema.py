@@ -23,25 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from aigw_sdk.models.aigateway_types import (
-    BackendSecurityPolicyAzureCredentials,
-    BackendSecurityPolicySpec,
-    BackendSecurityPolicySpecV1alpha1,
-)
 from aigw_sdk.models.base import CelRule, Limits, SchemaModel
 
 NodeType = Literal[
     "object", "array", "map", "string", "integer", "number", "boolean", "any", "int-or-string"
 ]
-
-# Fields the upstream Go structs declare without `omitempty`: the upstream client always sends
-# them, as "" when unset, so the API server reports e.g. an enum or minLength failure on "" rather
-# than "Required value". Kept to the cases the upstream CRD tests depend on.
-GO_ZERO_VALUES: dict[type[SchemaModel], dict[str, str]] = {
-    BackendSecurityPolicySpec: {"type": ""},
-    BackendSecurityPolicySpecV1alpha1: {"type": ""},
-    BackendSecurityPolicyAzureCredentials: {"clientID": "", "tenantID": ""},
-}
 
 _NO_LIMITS = Limits()
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -51,7 +37,8 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|
 class FieldProblem:
     """One schema violation: the field path and the API server's detail text.
 
-    ``blocking`` marks type and enum errors, after which the API server skips CEL validation.
+    ``blocking`` marks the errors after which the API server skips CEL validation: wrong type,
+    enum, required, too long (maxLength) and too many (maxItems, maxProperties).
     """
 
     path: str
@@ -88,7 +75,7 @@ class SchemaResult:
 
     @property
     def blocking(self) -> bool:
-        """Whether a type or enum error makes the API server skip CEL validation."""
+        """Whether an error makes the API server skip CEL validation (see FieldProblem)."""
         return any(p.blocking for p in self.problems)
 
 
@@ -136,6 +123,20 @@ def go_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def go_map(value: dict[str, Any]) -> str:
+    """A list-map key as the API server prints it (Go's ``%#v`` of the unstructured map)."""
+    entries = ", ".join(f"{json.dumps(k)}:{_go_scalar(v)}" for k, v in sorted(value.items()))
+    return f"map[string]interface {{}}{{{entries}}}"
+
+
+def _go_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def join_path(parent: str, name: str) -> str:
@@ -269,13 +270,17 @@ class _Walker:
         if limits.enum is not None and value not in limits.enum:
             self.not_supported(limits.enum, value, path)
             return
+        # The string validator reports its first failure only: maxLength, minLength, pattern.
         if limits.max_length is not None and len(value) > limits.max_length:
-            self.add(path, f"Too long: may not be more than {limits.max_length} bytes")
-        if limits.min_length is not None and len(value) < limits.min_length:
+            message = f"Too long: may not be more than {limits.max_length} bytes"
+            self.add(path, message, blocking=True)
+        elif limits.min_length is not None and len(value) < limits.min_length:
             detail = f"{path} in body should be at least {limits.min_length} chars long"
             self.invalid(path, value, detail)
-        for pattern in (limits.pattern, *limits.patterns):
-            if pattern is not None and re.search(pattern, value) is None:
+        elif limits.pattern is not None and re.search(limits.pattern, value) is None:
+            self.invalid(path, value, f"{path} in body should match '{limits.pattern}'")
+        for pattern in limits.patterns:  # each from its own allOf schema
+            if re.search(pattern, value) is None:
                 self.invalid(path, value, f"{path} in body should match '{pattern}'")
         if not _format_ok(limits.format, value):
             actual = f'{path} in body must be of type {limits.format}: "{value}"'
@@ -300,7 +305,8 @@ class _Walker:
     def properties(self, limits: Limits, value: dict[str, Any], path: str) -> None:
         count = len(value)
         if limits.max_properties is not None and count > limits.max_properties:
-            self.add(path, f"Too many: {count}: must have at most {limits.max_properties} items")
+            message = f"Too many: {count}: must have at most {limits.max_properties} items"
+            self.add(path, message, blocking=True)
         if limits.min_properties is not None and count < limits.min_properties:
             detail = f"{path} in body should have at least {limits.min_properties} properties"
             self.invalid(path, count, detail)
@@ -309,14 +315,9 @@ class _Walker:
         nodes = model_nodes(model)
         strict = self.complete and model.model_config.get("extra") == "forbid"
         if self.complete:
-            for key, zero in GO_ZERO_VALUES.get(model, {}).items():
-                value.setdefault(key, zero)
             for key, node in nodes.items():
                 if node.limits.has_default and value.get(key) is None:
                     value[key] = copy.deepcopy(node.limits.default)
-            for key in getattr(model, "_required", ()):
-                if key not in value:
-                    self.add(join_path(path, key), "Required value")
             self.properties(_node_limits(model), value, path)
         for key, item in value.items():
             child = join_path(path, key)
@@ -325,13 +326,18 @@ class _Walker:
                 self.value(field_node, item, child)
             elif strict:
                 self.add(child, f'unknown field "{child}"')
+        if self.complete:  # after the properties, as the API server's object validator does
+            for key in getattr(model, "_required", ()):
+                if key not in value:
+                    self.add(join_path(path, key), "Required value", blocking=True)
 
     def array(self, node: Node, value: list[Any], path: str) -> None:
         limits = node.limits
         count = len(value)
         if self.complete:
             if limits.max_items is not None and count > limits.max_items:
-                self.add(path, f"Too many: {count}: must have at most {limits.max_items} items")
+                message = f"Too many: {count}: must have at most {limits.max_items} items"
+                self.add(path, message, blocking=True)
             if limits.min_items is not None and count < limits.min_items:
                 detail = f"{path} in body should have at least {limits.min_items} items"
                 self.invalid(path, count, detail)
@@ -343,6 +349,7 @@ class _Walker:
 
     def uniqueness(self, limits: Limits, value: list[Any], path: str) -> None:
         seen: list[Any] = []
+        reported: list[Any] = []
         for index, item in enumerate(value):
             if limits.list_type == "set":
                 key: Any = item
@@ -350,10 +357,12 @@ class _Walker:
                 key = {k: item[k] for k in limits.list_map_keys if k in item}
             else:
                 return
-            if key in seen:
-                self.add(f"{path}[{index}]", f"Duplicate value: {go_value(key)}")
-            else:
+            if key not in seen:
                 seen.append(key)
+            elif key not in reported:  # the API server names each duplicated value once
+                reported.append(key)
+                shown = go_map(key) if isinstance(key, dict) else go_value(key)
+                self.add(f"{path}[{index}]", f"Duplicate value: {shown}")
 
 
 def _node_limits(model: type[SchemaModel]) -> Limits:

@@ -69,11 +69,14 @@ def validate_object(resource: Resource) -> list[ValidationIssue]:
             if not value
         ]
     result = check_object(model, resource.to_dict(), complete=model.complete, owned=True)
+    # The API server's order: metadata, the schema walk, then the CEL rules (or the note that
+    # they were skipped), so format_api_server_error reproduces its message.
     problems = _metadata_problems(resource) + result.problems
     if result.blocking:
         problems.append(FieldProblem("", CEL_SKIPPED))
     else:
-        problems += evaluate_targets(result.cel_targets)
+        cel_problems = evaluate_targets(result.cel_targets)
+        problems += sorted(cel_problems, key=lambda p: path_sort_key(p.path))
     issues = [_issue(resource, "error", p.path, p.message) for p in problems]
     if isinstance(resource, ParseFailure) and not issues and resource.error is not None:
         for error in resource.error.errors():
@@ -82,7 +85,7 @@ def validate_object(resource: Resource) -> list[ValidationIssue]:
     warning = getattr(model, "deprecation_warning", None)
     if isinstance(warning, str):
         issues.append(_issue(resource, "warning", "", warning))
-    return sorted(issues, key=lambda i: path_sort_key(i.path))
+    return issues
 
 
 def format_api_server_error(resource: Resource, issues: Sequence[ValidationIssue]) -> str:
@@ -90,6 +93,7 @@ def format_api_server_error(resource: Resource, issues: Sequence[ValidationIssue
 
     ``<Kind>.<group> "<name>" is invalid: [<path>: <detail>, ...]`` (no brackets for a single
     error); unknown fields give the strict-decoding message the API server answers instead.
+    Errors are listed in the order given: :func:`validate_object`'s is the API server's.
     Raises ValueError when ``issues`` holds no error of ``resource``.
     """
     errors = [

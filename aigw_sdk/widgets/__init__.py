@@ -1,7 +1,9 @@
-"""Notebook helpers: HTML reprs, a chat playground, a bundle editor, a status panel, streaming.
+"""Notebook helpers: HTML reprs, a chat playground, a bundle editor, a status board, streaming.
 
-The reprs need nothing beyond the SDK; the widgets import ipywidgets (``aigw-sdk[notebook]``)
-only when first used, so ``import aigw_sdk`` never requires it.
+The reprs need nothing beyond the SDK; the widgets are anywidgets (on ipywidgets,
+``aigw-sdk[notebook]``) imported only when first used, so ``import aigw_sdk`` never requires
+them. Their front ends are bundled in the package (``static/``): nothing is loaded from the
+network at run time.
 """
 
 from __future__ import annotations
@@ -48,4 +50,11 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'aigw_sdk.widgets' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        if exc.name not in ("anywidget", "ipywidgets", "traitlets"):
+            raise
+        raise ImportError(
+            f"{name} needs the notebook extra: pip install 'aigw-sdk[notebook]' ({exc})"
+        ) from exc

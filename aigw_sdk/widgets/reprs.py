@@ -14,6 +14,7 @@ import yaml
 
 from aigw_sdk.models.base import Resource
 from aigw_sdk.validation.issues import ValidationIssue
+from aigw_sdk.widgets.graph import graph_svg
 from aigw_sdk.widgets.summary import masked_dict, summarize
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ def issues_html(issues: Sequence[ValidationIssue]) -> str:
 
 
 def bundle_html(bundle: Bundle) -> str:
-    """The bundle's objects with a one-line summary and validation status each."""
+    """The bundle's reference graph (problems marked on the nodes), then its objects with a
+    one-line summary and validation status each."""
     issues = bundle.validate()
     rows = []
     for resource in bundle:
@@ -112,7 +114,9 @@ def bundle_html(bundle: Bundle) -> str:
     )
     table = html_table(("kind", "name", "summary", "status"), rows)
     details = f"<details><summary>issues</summary>{issues_html(issues)}</details>" if issues else ""
-    return f"<div>{title}{table}{details}</div>"
+    graph = graph_svg(list(bundle), issues)
+    drawing = f"<div style='margin:6px 0;overflow-x:auto'>{graph}</div>" if graph else ""
+    return f"<div>{title}{drawing}{table}{details}</div>"
 
 
 class IssueList(list[ValidationIssue]):

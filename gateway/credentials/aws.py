@@ -19,15 +19,14 @@ import configparser
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
-
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import ReadOnlyCredentials
 
 from gateway.credentials.cache import CredentialError, Expiring, RefreshingCache
 from gateway.credentials.oidc import OIDCClient
+
+if TYPE_CHECKING:  # botocore is imported on first use: importing the gateway stays cheap
+    from botocore.credentials import ReadOnlyCredentials
 
 __all__ = ["AWSSigner", "parse_credentials_file"]
 
@@ -38,6 +37,8 @@ _SIGNED_OUT: Final = ("authorization", "x-amz-date", "x-amz-security-token")
 
 def parse_credentials_file(text: str, profile: str) -> ReadOnlyCredentials:
     """The keys of `profile` in an AWS shared-credentials file; errors name the profile only."""
+    from botocore.credentials import ReadOnlyCredentials
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)
@@ -67,6 +68,7 @@ class _WebIdentity:
         import botocore.session
         from botocore import UNSIGNED
         from botocore.config import Config
+        from botocore.credentials import ReadOnlyCredentials
         from botocore.exceptions import BotoCoreError, ClientError
 
         token = self.oidc.fetch().value
@@ -107,6 +109,7 @@ class _DefaultChain:
 
     def fetch(self) -> Expiring[ReadOnlyCredentials]:
         import botocore.session
+        from botocore.credentials import ReadOnlyCredentials
 
         session = botocore.session.get_session()
         session.set_config_variable("region", self.region)
@@ -161,9 +164,17 @@ class AWSSigner:
     async def authorize(
         self, base_url: str, path: str, headers: dict[str, str], body: bytes
     ) -> str:
-        """Sign a POST of `body` to `base_url + path` (headers updated); the path is unchanged."""
-        headers.update(await self.sign("POST", base_url + path, body))
-        return path
+        """Sign a POST of `body` to `base_url + path` (headers updated).
+
+        The path is returned in the form the HTTP client sends it (yarl's normalisation, e.g.
+        `%3A` -> `:`), and that form is what gets signed: AWS verifies the bytes it receives.
+        """
+        from yarl import URL
+
+        url = URL(base_url + path)
+        sent = url.raw_path_qs
+        headers.update(await self.sign("POST", str(url), body))
+        return sent
 
     async def sign(self, method: str, url: str, body: bytes) -> list[tuple[str, str]]:
         """The `authorization`, `x-amz-date` (and `x-amz-security-token`) headers to send."""
@@ -175,6 +186,9 @@ def sign_request(
     creds: ReadOnlyCredentials, region: str, method: str, url: str, body: bytes
 ) -> list[tuple[str, str]]:
     """botocore SigV4 over `host` and the body; returns the headers the signer added."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
     request = AWSRequest(method=method, url=url, data=body, headers={"host": urlsplit(url).netloc})
     SigV4Auth(creds, SERVICE, region).add_auth(request)
     return [(name, request.headers[name]) for name in _SIGNED_OUT if name in request.headers]

@@ -56,12 +56,25 @@ def compile_ratelimits(
     gateway_rules: list[LimitRule] = []
     route_rules: dict[str, list[LimitRule]] = {}
     policies: list[QuotaPolicy] = []
+    claimed: dict[tuple[str, str, str], str] = {}  # (kind, namespace, name) -> the policy
     for resource in resources:
         if isinstance(resource, BackendTrafficPolicy):
             rules = _traffic_policy(resource, result)
+            targets = []
+            for index, target in enumerate(_targets(resource)):
+                claim = (target.kind, resource.namespace or "default", target.name)
+                first = claimed.setdefault(claim, _ident(resource))
+                if first == _ident(resource):
+                    targets.append(target)
+                else:
+                    result.warnings.append(
+                        f"{_ident(resource)}: spec.targetRefs[{index}] {target.kind}/"
+                        f"{target.name} is already targeted by {first}; as in Envoy Gateway only "
+                        "one policy applies: this one is ignored for it"
+                    )
             if not rules:
                 continue
-            for target in _targets(resource):
+            for target in targets:
                 if target.kind == "Gateway":
                     gateway_rules.extend(rules)
                 elif target.kind == "HTTPRoute":

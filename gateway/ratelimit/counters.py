@@ -117,7 +117,7 @@ class RedisCounters:
 
         self._errors = RedisError
         self._client: Any = redis.Redis.from_url(
-            url, socket_connect_timeout=1.0, socket_timeout=1.0
+            url, socket_connect_timeout=2.0, socket_timeout=5.0
         )
         self._script: Any = self._client.register_script(_SCRIPT)
 

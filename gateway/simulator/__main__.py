@@ -1,16 +1,16 @@
-"""`python -m gateway.simulator --port N [--api-key K] [--chunk-delay S]`."""
+"""`aigw-sdk simulator` / `python -m gateway.simulator --port N [--chunk-delay D]`."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
 
 import anyio
 
-from gateway.serving import serve
+from aigw_sdk.durations import duration_arg
+from gateway.app import serve_listener
 from gateway.simulator.app import create_simulator_app
 from gateway.simulator.config import SimulatorConfig
 
@@ -20,15 +20,27 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m gateway.si
     parser = argparse.ArgumentParser(
         prog=prog, description="Run the Anthropic/OpenAI-compatible simulator upstream."
     )
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument(
         "--api-key",
         default=os.environ.get("AIGW_SIMULATOR_API_KEY"),
         help="key clients must send (default: $AIGW_SIMULATOR_API_KEY; unset accepts any)",
     )
-    parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds per stream event")
-    parser.add_argument("--cache-ttl", type=float, default=300.0, help="prompt-cache TTL, seconds")
+    parser.add_argument(
+        "--chunk-delay",
+        type=duration_arg,
+        default=0.0,
+        metavar="DURATION",
+        help="pause before each stream event (e.g. 20ms; default 0)",
+    )
+    parser.add_argument(
+        "--cache-ttl",
+        type=duration_arg,
+        default=300.0,
+        metavar="DURATION",
+        help="prompt-cache TTL (default 5m)",
+    )
     args = parser.parse_args(argv)
     try:
         config = SimulatorConfig(
@@ -43,10 +55,14 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m gateway.si
         sys.stdout.write(f"Simulator listening on http://{shown}:{port}\n")
         sys.stdout.flush()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(
-            lambda: serve(create_simulator_app(config), host=host, port=args.port, ready=ready)
-        )
+    app = create_simulator_app(config)
+    try:
+        anyio.run(lambda: serve_listener(app, host, args.port, ready, None, "simulator"))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken: the message names the address
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
     return 0
 
 

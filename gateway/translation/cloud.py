@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
 from aigw_sdk.sse import SSEEvent, SSEParser
-from gateway.translation._json import dumps, dumps_str, loads
+from gateway.translation._json import dumps, loads
 from gateway.translation._stream import named_frame
 from gateway.translation.bedrock import (
     ConverseEvents,
@@ -170,7 +170,7 @@ class _OpenAISink:
         return self._translator.stop_reason is not None
 
     def feed(self, event: Event) -> list[bytes]:
-        return self._translator.feed(SSEEvent(dumps_str(event), str(event.get("type", ""))))
+        return self._translator.feed_event(event)
 
     def finish(self) -> list[bytes]:
         return self._translator.finish()

@@ -76,8 +76,8 @@ class OpenAIChatToAnthropic(Translator):
             _model(parsed),
         )
 
-    def stream(self) -> StreamRelay:
-        return TranslatedRelay(AnthropicToOpenAIStream(self._context))
+    def stream(self, max_event: int) -> StreamRelay:
+        return TranslatedRelay(AnthropicToOpenAIStream(self._context), max_event)
 
     def error(self, status: int, body: bytes, content_type: str | None) -> ClientBody:
         return ClientBody(anthropic_error_to_openai(status, body, content_type), JSON)
@@ -105,8 +105,8 @@ class AnthropicMessagesToOpenAI(Translator):
             _model(parsed),
         )
 
-    def stream(self) -> StreamRelay:
-        return TranslatedRelay(OpenAIToAnthropicStream(self._context))
+    def stream(self, max_event: int) -> StreamRelay:
+        return TranslatedRelay(OpenAIToAnthropicStream(self._context), max_event)
 
     def error(self, status: int, body: bytes, content_type: str | None) -> ClientBody:
         return ClientBody(openai_error_to_anthropic(status, body, content_type), JSON)

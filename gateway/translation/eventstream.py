@@ -32,6 +32,7 @@ __all__ = [
 
 EVENTSTREAM_CONTENT_TYPE: Final = "application/vnd.amazon.eventstream"
 _PRELUDE: Final = struct.Struct(">III")
+_CRC: Final = struct.Struct(">I")
 _PRELUDE_LEN: Final = 12
 _CRC_LEN: Final = 4
 _MIN_MESSAGE: Final = _PRELUDE_LEN + _CRC_LEN
@@ -86,34 +87,41 @@ class EventStreamDecoder:
 
     def feed(self, chunk: bytes) -> list[EventMessage]:
         """Append `chunk`; raises `EventStreamError` on corrupt framing."""
-        self._buffer += chunk
+        if self._buffer:
+            self._buffer += chunk
+            data = memoryview(self._buffer)
+        else:
+            data = memoryview(chunk)
         messages: list[EventMessage] = []
         offset = 0
-        buffer = self._buffer
-        while len(buffer) - offset >= _PRELUDE_LEN:
-            total, headers_len, prelude_crc = _PRELUDE.unpack_from(buffer, offset)
-            if zlib.crc32(buffer[offset : offset + 8]) != prelude_crc:
-                raise EventStreamError("event stream prelude CRC mismatch")
-            if headers_len > MAX_HEADERS_LENGTH:
-                raise EventStreamError(f"event stream headers too long ({headers_len} bytes)")
-            payload_len = total - _MIN_MESSAGE - headers_len
-            if payload_len < 0:
-                raise EventStreamError(f"event stream message length {total} is too short")
-            if payload_len > MAX_PAYLOAD_LENGTH:
-                raise EventStreamError(f"event stream payload too long ({payload_len} bytes)")
-            if len(buffer) - offset < total:
-                break
-            end = offset + total
-            (message_crc,) = struct.unpack_from(">I", buffer, end - _CRC_LEN)
-            if zlib.crc32(buffer[offset : end - _CRC_LEN]) != message_crc:
-                raise EventStreamError("event stream message CRC mismatch")
-            start = offset + _PRELUDE_LEN
-            headers = _decode_headers(bytes(buffer[start : start + headers_len]))
-            payload = bytes(buffer[start + headers_len : end - _CRC_LEN])
-            messages.append(EventMessage(headers, payload))
-            offset = end
-        if offset:
-            del buffer[:offset]
+        size = len(data)
+        try:
+            while size - offset >= _PRELUDE_LEN:
+                total, headers_len, prelude_crc = _PRELUDE.unpack_from(data, offset)
+                if zlib.crc32(data[offset : offset + 8]) != prelude_crc:
+                    raise EventStreamError("event stream prelude CRC mismatch")
+                if headers_len > MAX_HEADERS_LENGTH:
+                    raise EventStreamError(f"event stream headers too long ({headers_len} bytes)")
+                payload_len = total - _MIN_MESSAGE - headers_len
+                if payload_len < 0:
+                    raise EventStreamError(f"event stream message length {total} is too short")
+                if payload_len > MAX_PAYLOAD_LENGTH:
+                    raise EventStreamError(f"event stream payload too long ({payload_len} bytes)")
+                if size - offset < total:
+                    break
+                end = offset + total
+                (message_crc,) = _CRC.unpack_from(data, end - _CRC_LEN)
+                if zlib.crc32(data[offset : end - _CRC_LEN]) != message_crc:
+                    raise EventStreamError("event stream message CRC mismatch")
+                start = offset + _PRELUDE_LEN
+                headers = _decode_headers(bytes(data[start : start + headers_len]))
+                payload = bytes(data[start + headers_len : end - _CRC_LEN])
+                messages.append(EventMessage(headers, payload))
+                offset = end
+            rest = bytes(data[offset:])
+        finally:
+            data.release()
+        self._buffer = bytearray(rest)
         return messages
 
 

@@ -188,9 +188,10 @@ class _Passthrough(Translator):
         model = parsed.get("model")
         return ClientBody(body, None, reader(parsed), model if isinstance(model, str) else None)
 
-    def stream(self) -> StreamRelay:
+    def stream(self, max_event: int) -> StreamRelay:
         operation = self.request.endpoint.operation
-        return PassthroughRelay(self.request.endpoint.api, _STREAMS.get(operation, "openai"))
+        stream_format = _STREAMS.get(operation, "openai")
+        return PassthroughRelay(self.request.endpoint.api, stream_format, max_event)
 
     def error(self, status: int, body: bytes, content_type: str | None) -> ClientBody:
         """JSON errors pass unchanged; others are wrapped in the client API's envelope (§6)."""

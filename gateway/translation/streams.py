@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from aigw_sdk.sse import SSEParser
+from aigw_sdk.sse import DEFAULT_MAX_EVENT, SSEParser
 from gateway.errors import API, stream_error_frame
 from gateway.translation._json import loads
 from gateway.translation._stream import StreamTranslator
@@ -51,9 +51,9 @@ class StreamUsage:
 
     __slots__ = ("_format", "_parser", "_usage", "complete", "failed", "model")
 
-    def __init__(self, stream_format: StreamFormat) -> None:
+    def __init__(self, stream_format: StreamFormat, max_event: int = DEFAULT_MAX_EVENT) -> None:
         self._format = stream_format
-        self._parser = SSEParser()
+        self._parser = SSEParser(max_event)
         self._usage: dict[str, Any] = {}
         self.model: str | None = None
         self.complete = False
@@ -149,9 +149,9 @@ class PassthroughRelay:
 
     __slots__ = ("_api", "_tail", "_watch")
 
-    def __init__(self, api: ClientAPI, stream_format: StreamFormat) -> None:
+    def __init__(self, api: ClientAPI, stream_format: StreamFormat, max_event: int) -> None:
         self._api: ClientAPI = api
-        self._watch = StreamUsage(stream_format)
+        self._watch = StreamUsage(stream_format, max_event)
         self._tail = b"\n\n"  # the stream's last bytes (enough to see an event boundary)
 
     def feed(self, chunk: bytes) -> list[bytes]:
@@ -185,8 +185,8 @@ class TranslatedRelay:
 
     __slots__ = ("_parser", "_translator")
 
-    def __init__(self, translator: StreamTranslator) -> None:
-        self._parser = SSEParser()
+    def __init__(self, translator: StreamTranslator, max_event: int) -> None:
+        self._parser = SSEParser(max_event)
         self._translator = translator
 
     def feed(self, chunk: bytes) -> list[bytes]:

@@ -10,7 +10,8 @@ the chosen backend's schema, and creates one `Translator` for that attempt:
    Raise `TranslationError` for a request the backend cannot take (never retried).
 2. `response(body, content_type)` — a complete 2xx upstream body to the client's bytes, with
    the token usage and response model it reports (`ClientBody`).
-3. `stream()` — a `StreamRelay` for a 2xx `text/event-stream` response: `feed(chunk)` returns
+3. `stream(max_event)` — a `StreamRelay` for a 2xx `text/event-stream` response whose SSE
+   parser refuses events over `max_event` bytes (`SSEEventTooLarge`): `feed(chunk)` returns
    the client frames, `finish(failure)` the closing frames (an error event when the stream did
    not complete), and `usage` / `model` / `complete` describe what was seen.
 4. `error(status, body, content_type)` — a non-2xx upstream body in the client API's error
@@ -166,8 +167,8 @@ class Translator(ABC):
         """A 2xx upstream body for the client (raise `TranslationError` when malformed)."""
 
     @abstractmethod
-    def stream(self) -> StreamRelay:
-        """The relay of a 2xx event stream."""
+    def stream(self, max_event: int) -> StreamRelay:
+        """The relay of a 2xx event stream (events of at most `max_event` bytes)."""
 
     @abstractmethod
     def error(self, status: int, body: bytes, content_type: str | None) -> ClientBody:

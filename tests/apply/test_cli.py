@@ -1,4 +1,4 @@
-"""``aigw-sdk apply|diff|delete|status`` against the test API server: exit codes and JSON."""
+"""``aigw-sdk apply|diff|delete|status`` against a real API server: exit codes and JSON."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 import aigw_sdk as aigw
 from aigw_sdk.cli import main
-from tests.kube_apiserver import CRDMode, KubeAPIServer
-from tests.support.upstream import Upstream
+from tests.apply.conftest import DUPLICATE_RULE_NAMES
+from tests.support.kube import APIServer
 
 ROUTE = "envoy-ai-gateway-basic-anthropic"
 
@@ -62,9 +62,11 @@ def test_text_output_and_diff_flag(
 
 
 def test_validation_failure_exits_1(
-    kubeconfig: Path, capsys: pytest.CaptureFixture[str], upstream: Upstream
+    kubeconfig: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    invalid = str(upstream.celtests / "aigatewayroutes/duplicate_rule_names.yaml")
+    path = tmp_path / "invalid.yaml"
+    path.write_text(DUPLICATE_RULE_NAMES)
+    invalid = str(path)
     assert main(["apply", "-f", invalid, "--kubeconfig", str(kubeconfig), "-o", "json"]) == 1
     out = _json(capsys)
     assert out["ok"] is False and out["error"]["type"] == "BundleInvalidError"
@@ -82,20 +84,21 @@ def test_usage_errors_exit_2(kubeconfig: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_wait_timeout_exits_3(
-    tmp_path: Path, seed_file: Path, capsys: pytest.CaptureFixture[str]
+    no_controller: APIServer, kubeconfig: Path, seed_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with KubeAPIServer(controller=False) as server:
-        args = ["-f", str(seed_file), "--kubeconfig", str(server.kubeconfig_path(tmp_path))]
-        assert main(["apply", *args, "--wait", "--timeout", "1", "-o", "json"]) == 3
-        out = _json(capsys)
-        assert out["error"]["type"] == "WaitTimeoutError" and len(out["pending"]) == 3
-        assert main(["status", *args, "--wait", "--timeout", "1"]) == 3
+    args = ["-f", str(seed_file), "--kubeconfig", str(kubeconfig)]
+    assert main(["apply", *args, "--wait", "--timeout", "1", "-o", "json"]) == 3
+    out = _json(capsys)
+    assert out["error"]["type"] == "WaitTimeoutError" and len(out["pending"]) == 3
+    assert main(["status", *args, "--wait", "--timeout", "1"]) == 3
 
 
 def test_missing_crds_exit_1(
-    tmp_path: Path, seed_file: Path, capsys: pytest.CaptureFixture[str]
+    server_without_crds: APIServer,
+    tmp_path: Path,
+    seed_file: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with KubeAPIServer(crds=CRDMode.MISSING) as server:
-        kubeconfig = str(server.kubeconfig_path(tmp_path))
-        assert main(["apply", "-f", str(seed_file), "--kubeconfig", kubeconfig]) == 1
-        assert "does not serve AIGatewayRoute" in capsys.readouterr().err
+    kubeconfig = str(server_without_crds.kubeconfig_path(tmp_path))
+    assert main(["apply", "-f", str(seed_file), "--kubeconfig", kubeconfig]) == 1
+    assert "does not serve AIGatewayRoute" in capsys.readouterr().err

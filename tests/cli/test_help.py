@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from aigw_sdk.bundle import load_yaml
 from aigw_sdk.cli import COMMANDS, package_version
+from aigw_sdk.errors import APIDeprecationWarning
 from tests.cli.support import aigw
 
 
@@ -40,3 +42,13 @@ def test_each_subcommand_has_its_own_help(name: str) -> None:
     proc = aigw(name, "--help")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"usage: aigw-sdk {name} ")
+
+
+def test_deprecation_warnings_point_at_the_callers_line() -> None:
+    v1alpha1 = (
+        "apiVersion: aigateway.envoyproxy.io/v1alpha1\nkind: AIGatewayRoute\n"
+        "metadata: {name: r}\nspec: {parentRefs: [{name: g}], rules: []}\n"
+    )
+    with pytest.warns(APIDeprecationWarning) as record:
+        load_yaml(v1alpha1)
+    assert [w.filename for w in record] == [__file__]

@@ -45,5 +45,5 @@ def test_empty_and_bad_input() -> None:
     assert str(GatewayMetrics.parse("")) == "no gen_ai requests recorded"
     with pytest.raises(ValueError, match="line 2"):
         GatewayMetrics.parse("ok 1\nnot a sample line at all")
-    with pytest.raises(ValueError, match="bad sample value"):
+    with pytest.raises(ValueError, match="line 1: 'x 12abc'"):
         GatewayMetrics.parse("x 12abc")

@@ -10,8 +10,6 @@ from typing import Any
 import anthropic
 import httpx
 import openai
-import orjson
-import pytest
 
 from aigw_sdk.bundle import Bundle
 from aigw_sdk.models import AIGatewayRoute, BackendTrafficPolicy, ObjectMeta, Resource
@@ -211,14 +209,19 @@ class RecordingUpstream:
         await send({"type": "http.response.body", "body": b""})
 
 
-def access_line(caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
-    """The last `gateway.access` line (it is written just after the response was sent)."""
+def access_lines(stack: Stack) -> list[dict[str, Any]]:
+    """Every access-log entry the stack's gateway kept (oldest first)."""
+    assert stack.service is not None
+    return [record.to_dict() for record in stack.service.telemetry.recent.latest()]
+
+
+def access_line(stack: Stack) -> dict[str, Any]:
+    """The last access-log entry (complete once the client has its last byte)."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        records = [r for r in caplog.records if r.name == "gateway.access"]
-        if records:
-            line: dict[str, Any] = orjson.loads(records[-1].getMessage())
-            return line
+        lines = access_lines(stack)
+        if lines:
+            return lines[-1]
         time.sleep(0.01)
     raise AssertionError("no access-log line was written")
 

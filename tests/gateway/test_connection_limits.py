@@ -18,6 +18,7 @@ import httpx
 import orjson
 import pytest
 
+from aigw_sdk.local import LocalGateway
 from gateway.limits import Limits
 from tests.gateway.fault_upstream import FaultUpstream
 from tests.gateway.gw_helpers import Stack, provider, route, rule
@@ -221,3 +222,17 @@ def test_run_takes_the_limits_on_its_command_line() -> None:
         process.wait(30)
         assert process.stdout is not None
         process.stdout.close()
+
+
+@pytest.mark.parametrize("mode", ["thread", "subprocess"])
+def test_local_gateway_takes_limits(mode: str) -> None:
+    limits = Limits(max_request_headers=2048, max_json_depth=4)
+    with LocalGateway(simulator=True, mode=mode, limits=limits) as gateway:  # type: ignore[arg-type]
+        assert gateway.url is not None
+        big = httpx.get(f"{gateway.url}/v1/models", headers={"x-pad": "a" * 3000})
+        deep = httpx.post(
+            f"{gateway.url}/v1/chat/completions",
+            json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [[[["x"]]]]}]},
+        )
+    assert big.status_code == 431
+    assert deep.status_code == 400 and "limit of 4 levels" in deep.json()["error"]["message"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import struct
 
 import cohere
@@ -68,47 +67,40 @@ def served(stack: Stack) -> Stack:
     return _serve(stack)
 
 
-def test_completions(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_completions(served: Stack) -> None:
     client = _openai(served)
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        completion = client.completions.create(
-            model="gpt-3.5-turbo-instruct", prompt="complete this", max_tokens=50
-        )
+    completion = client.completions.create(
+        model="gpt-3.5-turbo-instruct", prompt="complete this", max_tokens=50
+    )
     assert completion.object == "text_completion"
     assert "complete this" in completion.choices[0].text
     assert completion.usage is not None and completion.usage.completion_tokens > 0
-    line = access_line(caplog)
+    line = access_line(served)
     assert line["costs"]["out"] == completion.usage.completion_tokens
     assert _last(served)["path"] == "/v1/completions"
 
 
-def test_completions_stream_reports_usage_for_costs(
-    served: Stack, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_completions_stream_reports_usage_for_costs(served: Stack) -> None:
     client = _openai(served)
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        chunks = list(
-            client.completions.create(
-                model="gpt-3.5-turbo-instruct", prompt="stream this", stream=True
-            )
-        )
+    chunks = list(
+        client.completions.create(model="gpt-3.5-turbo-instruct", prompt="stream this", stream=True)
+    )
     text = "".join(c.choices[0].text for c in chunks if c.choices)
     assert "stream this" in text
-    line = access_line(caplog)
+    line = access_line(served)
     assert line["costs"]["in"] > 0  # the gateway asked the upstream for the usage chunk
     body = _last(served)["body"]
     assert isinstance(body, dict) and body["stream_options"] == {"include_usage": True}
 
 
-def test_embeddings_float_and_base64(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_embeddings_float_and_base64(served: Stack) -> None:
     client = _openai(served)
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        result = client.embeddings.create(
-            model="text-embedding-3-small", input=["alpha", "beta gamma"], dimensions=64
-        )  # the SDK asks for base64 and decodes it
+    result = client.embeddings.create(
+        model="text-embedding-3-small", input=["alpha", "beta gamma"], dimensions=64
+    )  # the SDK asks for base64 and decodes it
     assert [len(item.embedding) for item in result.data] == [64, 64]
     assert result.usage.prompt_tokens == result.usage.total_tokens > 0
-    assert access_line(caplog)["costs"]["in"] == result.usage.prompt_tokens
+    assert access_line(served)["costs"]["in"] == result.usage.prompt_tokens
     floats = client.embeddings.create(
         model="text-embedding-3-small", input="alpha", dimensions=64, encoding_format="float"
     )
@@ -125,26 +117,21 @@ def test_embeddings_invalid_input_is_the_upstream_400(served: Stack) -> None:
     assert response.json()["error"]["param"] == "input"
 
 
-def test_responses_create_and_stream(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_responses_create_and_stream(served: Stack) -> None:
     client = _openai(served)
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        response = client.responses.create(
-            model="gpt-4o-mini", input="respond please", instructions="be brief"
-        )
+    response = client.responses.create(
+        model="gpt-4o-mini", input="respond please", instructions="be brief"
+    )
     assert response.status == "completed"
     assert "respond please" in response.output_text
     assert response.usage is not None
-    assert access_line(caplog)["costs"]["out"] == response.usage.output_tokens
-    caplog.clear()
-    with (
-        caplog.at_level(logging.INFO, logger="gateway.access"),
-        client.responses.stream(model="gpt-4o-mini", input="stream a response") as stream,
-    ):
+    assert access_line(served)["costs"]["out"] == response.usage.output_tokens
+    with client.responses.stream(model="gpt-4o-mini", input="stream a response") as stream:
         deltas = [e.delta for e in stream if e.type == "response.output_text.delta"]
         final = stream.get_final_response()
     assert "stream a response" in "".join(deltas)
     assert final.output_text == "".join(deltas)
-    line = access_line(caplog)
+    line = access_line(served)
     assert line["stream"] is True
     assert final.usage is not None and line["costs"]["out"] == final.usage.output_tokens
 
@@ -157,14 +144,13 @@ def test_responses_input_tokens(served: Stack) -> None:
     assert _last(served)["path"] == "/v1/responses/input_tokens"
 
 
-def test_images(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_images(served: Stack) -> None:
     client = _openai(served)
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        image = client.images.generate(model="gpt-image-1", prompt="a gateway", n=2)
+    image = client.images.generate(model="gpt-image-1", prompt="a gateway", n=2)
     assert image.data is not None and len(image.data) == 2
     assert base64.b64decode(image.data[0].b64_json or "").startswith(b"\x89PNG")
     assert image.usage is not None
-    assert access_line(caplog)["costs"]["in"] == image.usage.input_tokens
+    assert access_line(served)["costs"]["in"] == image.usage.input_tokens
     dalle = client.images.generate(model="dall-e-3", prompt="a gateway")
     assert dalle.data is not None and (dalle.data[0].url or "").startswith("https://")
 
@@ -185,15 +171,14 @@ def test_audio_speech_transcription_translation(served: Stack) -> None:
     assert translated.text == "Simulated translation of hola.wav (104 bytes)."
 
 
-def test_transcription_stream(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_transcription_stream(served: Stack) -> None:
     client = _openai(served)
     file = ("clip.wav", io.BytesIO(bytes(800)), "audio/wav")
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        events = list(
-            client.audio.transcriptions.create(model="gpt-4o-transcribe", file=file, stream=True)
-        )
+    events = list(
+        client.audio.transcriptions.create(model="gpt-4o-transcribe", file=file, stream=True)
+    )
     assert events[-1].type == "transcript.text.done"
-    assert access_line(caplog)["costs"]["in"] == 2  # 800 bytes / 400
+    assert access_line(served)["costs"]["in"] == 2  # 800 bytes / 400
 
 
 def test_transcription_model_override_rewrites_the_form(stack: Stack) -> None:
@@ -221,12 +206,9 @@ def test_tokenize(served: Stack) -> None:
     assert _last(served)["path"] == "/tokenize"
 
 
-def test_cohere_sdk_rerank(served: Stack, caplog: pytest.LogCaptureFixture) -> None:
+def test_cohere_sdk_rerank(served: Stack) -> None:
     documents = ["the gateway routes requests", "bananas are yellow", "envoy gateway routes"]
-    with (
-        httpx.Client() as http,
-        caplog.at_level(logging.INFO, logger="gateway.access"),
-    ):
+    with httpx.Client() as http:
         client = cohere.ClientV2(
             api_key="client-key", base_url=f"{served.url}/cohere", httpx_client=http
         )
@@ -235,7 +217,7 @@ def test_cohere_sdk_rerank(served: Stack, caplog: pytest.LogCaptureFixture) -> N
         )
     assert [r.index for r in reranked.results] == [2, 0]
     assert reranked.meta is not None and reranked.meta.tokens is not None
-    line = access_line(caplog)
+    line = access_line(served)
     assert line["costs"]["in"] == reranked.meta.tokens.input_tokens
     last = _last(served)
     assert last["path"] == "/v2/rerank"
@@ -319,15 +301,12 @@ def test_base64_embedding_bytes_are_float32(served: Stack) -> None:
     assert len(struct.unpack(f"<{len(raw) // 4}f", raw)) == 1536
 
 
-def test_speech_stream_is_relayed_with_usage(
-    served: Stack, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_speech_stream_is_relayed_with_usage(served: Stack) -> None:
     body = {"model": "tts-1", "voice": "alloy", "input": "say this", "stream_format": "sse"}
-    with caplog.at_level(logging.INFO, logger="gateway.access"):
-        response = httpx.post(f"{served.url}/v1/audio/speech", json=body)
+    response = httpx.post(f"{served.url}/v1/audio/speech", json=body)
     assert response.headers["content-type"].startswith("text/event-stream")
     assert '"type":"speech.audio.done"' in response.text
-    line = access_line(caplog)
+    line = access_line(served)
     assert line["stream"] is True and line["costs"]["in"] == 2
 
 

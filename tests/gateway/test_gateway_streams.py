@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 import time
 
@@ -70,25 +69,22 @@ def test_request_body_is_forwarded_unchanged_without_mutations(stack: Stack) -> 
     assert upstream.requests[0][0] == "/v1/messages"
 
 
-def test_stream_is_byte_exact_and_usage_is_parsed(
-    stack: Stack, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_stream_is_byte_exact_and_usage_is_parsed(stack: Stack) -> None:
     upstream = RecordingUpstream(STREAM, content_type=b"text/event-stream")
     with ServerThread([(upstream, "127.0.0.1", 0)]) as server:
         _route_to(stack, server.ports[0])
-        with caplog.at_level(logging.INFO, logger="gateway.access"):
-            body = anthropic_body(stream=True)
-            with httpx.stream(
-                "POST", f"{stack.url}/anthropic/v1/messages", json=body, headers=ANTHROPIC_HEADERS
-            ) as response:
-                received = b"".join(response.iter_raw())
+        body = anthropic_body(stream=True)
+        with httpx.stream(
+            "POST", f"{stack.url}/anthropic/v1/messages", json=body, headers=ANTHROPIC_HEADERS
+        ) as response:
+            received = b"".join(response.iter_raw())
     assert received == b"".join(STREAM)
-    line = access_line(caplog)
+    line = access_line(stack)
     assert line["gen_ai.usage.input_tokens"] == 15
     assert line["gen_ai.usage.cached_input_tokens"] == 4
     assert line["gen_ai.usage.output_tokens"] == 9
     assert line["gen_ai.response.model"] == "m"
-    assert line["stream"] is True and line["ttft_ms"] is not None
+    assert line["stream"] is True and line["time_to_first_token"] is not None
 
 
 def _events(data: bytes) -> list[tuple[str, str]]:
@@ -194,7 +190,7 @@ OPENAI_SSE = [
     [(b',"stream_options":{"include_usage":true}', True), (b"", False)],
 )
 def test_openai_stream_usage_is_requested_only_when_missing(
-    stack: Stack, caplog: pytest.LogCaptureFixture, options: bytes, forwarded_unchanged: bool
+    stack: Stack, options: bytes, forwarded_unchanged: bool
 ) -> None:
     """With costs configured the gateway needs usage: it adds `include_usage` only if absent."""
     upstream = RecordingUpstream(OPENAI_SSE, content_type=b"text/event-stream")
@@ -208,9 +204,8 @@ def test_openai_stream_usage_is_requested_only_when_missing(
             provider("gpt", "OpenAI", server.ports[0]),
             route("r", [rule("gpt-4o-mini", ["gpt"])], llmRequestCosts=costs),
         )
-        with caplog.at_level(logging.INFO, logger="gateway.access"):
-            httpx.post(f"{stack.url}/v1/chat/completions", content=raw)
-            line = access_line(caplog)
+        httpx.post(f"{stack.url}/v1/chat/completions", content=raw)
+        line = access_line(stack)
     sent = upstream.requests[0][2]
     assert (sent == raw) is forwarded_unchanged
     assert orjson.loads(sent)["stream_options"] == {"include_usage": True}

@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from aigw_sdk import presets
+from aigw_sdk.bundle import Bundle
 from aigw_sdk.local import GatewayConfigRejected, LocalGateway
 from aigw_sdk.models import AIGatewayRoute, Backend, Secret
 
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:Depre
 def _no_provider_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
 
 
 def _ask(url: str) -> str:
@@ -50,20 +52,34 @@ def test_thread_mode_defaults_to_the_simulator() -> None:
     assert not gw.running and "stopped" in repr(gw)
 
 
-def test_apply_and_simulated_bundle() -> None:
+def test_simulator_mode_points_every_served_bundle_at_the_simulator() -> None:
     seed = presets.anthropic(api_key="not-the-simulator-key", models=["claude-sonnet-4-5"])
     with LocalGateway(seed, simulator=True) as gw:
-        # The user's bundle is served unchanged: it points at api.anthropic.com (no network here).
-        assert any(doc["kind"] == "BackendTLSPolicy" for doc in gw.config()["resources"])
-        applied = gw.apply(gw.simulated(seed))
-        assert applied["generation"] == 1
+        # The given bundle is served pointed at the simulator: no TLS policy, no real key.
+        served = gw.config()["resources"]
+        assert not any(doc["kind"] == "BackendTLSPolicy" for doc in served)
+        assert "not-the-simulator-key" not in str(served)
         assert gw.url is not None and "walk" in _ask(gw.url)
+        # So is every applied bundle; simulated() is idempotent.
+        applied = gw.apply(seed)
+        assert applied["generation"] == 1
+        assert "walk" in _ask(gw.url)
+        assert gw.simulated(gw.simulated(seed)).to_yaml() == gw.simulated(seed).to_yaml()
         # The original is untouched: same upstream, same key, TLS policy kept.
         [backend] = seed.of_kind(Backend)
         assert backend.spec.endpoints is not None and backend.spec.endpoints[0].fqdn is not None
         assert backend.spec.endpoints[0].fqdn.hostname == "api.anthropic.com"
         assert seed.of_kind(Secret)[0].value("apiKey") == "not-the-simulator-key"
         assert any(r.kind == "BackendTLSPolicy" for r in seed)
+
+
+def test_a_bundle_without_any_api_key_set_is_served_on_the_simulator() -> None:
+    seed = presets.anthropic(api_key="sk-ant-real-looking", models=["claude-sonnet-4-5"])
+    with LocalGateway(seed) as gw:
+        assert gw.simulating and gw.simulator_url is not None
+        assert gw.url is not None and "walk" in _ask(gw.url)
+    with LocalGateway(seed, simulator=False) as gw:
+        assert not gw.simulating and gw.simulator_url is None
 
 
 def test_apply_rejection_lists_issues_and_changes_nothing() -> None:
@@ -108,3 +124,17 @@ def test_failed_subprocess_start_removes_the_bundle_file(
         with pytest.raises(RuntimeError, match="did not start"):
             gateway.start()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bundle_already_aimed_at_the_simulator_is_applied_as_given() -> None:
+    """A deliberately wrong key in a simulated bundle reaches the simulator (a 401 to show)."""
+    with LocalGateway(simulator=True) as gw:
+        good = gw.simulated(presets.anthropic(models=["claude-sonnet-4-5"]))
+        [secret] = good.of_kind(Secret)
+        wrong = Secret.model_validate(
+            {**secret.to_dict(), "stringData": {"apiKey": "sk-ant-wrong-key"}}
+        )
+        gw.apply(Bundle(good.resources).add(wrong))
+        assert gw.url is not None
+        with pytest.raises(anthropic.AuthenticationError):
+            _ask(gw.url)

@@ -247,3 +247,17 @@ def test_unreachable_redis_lets_requests_through_uncounted(
         snapshot = admin.get("/ratelimits")
     assert snapshot.status_code == 503
     assert snapshot.json()["error"].startswith("Redis: ")
+
+
+def test_second_policy_on_one_target_is_ignored_with_a_warning() -> None:
+    first = _policy(_global({"limit": {"requests": 1, "unit": "Hour"}}))
+    second = _policy(_global({"limit": {"requests": 99, "unit": "Hour"}}))
+    second.metadata.name = "later"
+    config = compile_config(Bundle([*_base(), first, second]))
+    (rule_,) = config.ratelimits.rules_for("default/models")
+    assert rule_.limit == 1
+    assert (
+        "BackendTrafficPolicy default/later: spec.targetRefs[0] HTTPRoute/models is already "
+        "targeted by BackendTrafficPolicy default/limits; as in Envoy Gateway only one policy "
+        "applies: this one is ignored for it" in config.warnings
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from aigw_sdk.sse import SSEEventTooLarge, SSEParser
 from gateway.limits import BodyBudget, Limits, json_depth_exceeds
 from gateway.translation.ids import NameMap
 from tests.gateway.fault_upstream import FaultUpstream
@@ -194,3 +195,14 @@ def test_concurrent_bodies_over_the_budget_wait_then_get_a_503(stack: Stack) -> 
         chunked = httpx.post(url, content=chunks())  # no Content-Length: grows, never waits
         assert chunked.status_code == 503
         holder.join(5)
+
+
+def test_an_endless_upstream_stream_event_is_refused() -> None:
+    parser = SSEParser(max_event=100)
+    assert parser.feed(b"data: " + b"x" * 50 + b"\n\n")[0].data == "x" * 50
+    with pytest.raises(SSEEventTooLarge, match="exceeds 100 bytes"):
+        parser.feed(b"data: " + b"y" * 200)  # no line end: the unfinished line
+    parser = SSEParser(max_event=100)
+    with pytest.raises(SSEEventTooLarge):
+        for _ in range(20):  # many data lines, never a blank line
+            parser.feed(b"data: " + b"z" * 10 + b"\n")

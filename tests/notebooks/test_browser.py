@@ -1,39 +1,44 @@
-"""A real browser: JupyterLab on loopback, driven by Playwright with Debian's chromium.
+"""The widgets as a person uses them: JupyterLab in Debian's chromium, driven by Playwright.
 
-Opens a copy of notebook 1, runs every cell above the clean-up cell, sends a message in the
-chat widget and waits for the streamed answer; the screenshot goes to
-``test-artifacts/chat-widget.png``.
+Notebook 1: type into the chat, press Enter, see the streamed answer rendered as Markdown (while
+it streams too), stop a long answer, see a tool call with its result; the status board's charts
+appear and update. Notebook 2: the bundle editor marks the line of a validation issue while one
+types, and shows a diff before applying. Screenshots go to ``test-artifacts/`` (copies of them
+are the pictures in docs/).
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = "01-connect-anthropic.ipynb"
-ARTIFACT = ROOT / "test-artifacts" / "chat-widget.png"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.notebooks.lab import (
+    CHROMIUM,
+    FLAGS,
+    ROOT,
+    Lab,
+    jupyter_lab,
+    open_notebook,
+    run_in_kernel,
+)
+
+ARTIFACTS = ROOT / "test-artifacts"
+TRAFFIC = """
+import threading, time
+def _traffic():
+    for n in range(30):
+        model = "claude-unknown" if n % 7 == 3 else "claude-sonnet-4-5"
+        try:
+            question = [{"role": "user", "content": "q"}]
+            client.messages(model=model, max_tokens=40 + n, messages=question)
+        except Exception:
+            pass
+        time.sleep(0.3)
+threading.Thread(target=_traffic, daemon=True).start()
+"""
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -41,135 +46,197 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@dataclass(frozen=True)
-class Lab:
-    url: str
-    token: str
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    with jupyter_lab(tmp_path, ["01-connect-anthropic.ipynb", "02-more-models.ipynb"]) as lab:
+        yield lab
 
 
 @pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Lab]:
-    """JupyterLab serving a copy of the notebook, with private config/runtime directories."""
-    work = tmp_path / "work"
-    work.mkdir()
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / NOTEBOOK)
-    config = tmp_path / "config"
-    (config / "labconfig").mkdir(parents=True)
-    (config / "labconfig" / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
-    token = secrets.token_hex(16)
-    port = _free_port()
-    env = {
-        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "JUPYTER_CONFIG_DIR": str(config),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, token, process)
-        yield Lab(url, token)
-    finally:
-        _shutdown_kernels(url, token)
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(url: str, token: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {process.returncode}")
-        try:
-            if (
-                httpx.get(f"{url}/api/status", params={"token": token}, timeout=2).status_code
-                == 200
-            ):
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("jupyter lab did not start within 60 s")
-
-
-def _shutdown_kernels(url: str, token: str) -> None:
-    headers = {"Authorization": f"token {token}"}
-    try:
-        for kernel in httpx.get(f"{url}/api/kernels", headers=headers, timeout=5).json():
-            httpx.delete(f"{url}/api/kernels/{kernel['id']}", headers=headers, timeout=10)
-    except httpx.HTTPError:
-        pass
-
-
-_RUN_ABOVE_CLEANUP = """
-async () => {
-  const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
-  await panel.sessionContext.ready;
-  const notebook = panel.content;
-  notebook.activeCellIndex = notebook.widgets.length - 1;
-  await app.commands.execute('notebook:run-all-above');
-}
-"""
-
-
-def test_chat_widget_streams_in_a_real_browser(lab: Lab) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def page(lab: Lab) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(f"{lab.url}/lab/tree/{NOTEBOOK}?token={lab.token}")
-            page.wait_for_function(
-                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                " && window.jupyterapp.shell.currentWidget.content"
-                " && window.jupyterapp.shell.currentWidget.content.widgets.length > 0",
-                timeout=60_000,
-            )
-            page.evaluate(_RUN_ABOVE_CLEANUP)
-
-            chat = page.locator(".aigw-chat").first
-            expect(chat).to_be_visible(timeout=60_000)
-            expect(page.locator(".aigw-status").first).to_be_visible(timeout=60_000)
-            transcript = chat.locator(".aigw-chat-transcript")
-            expect(transcript).to_contain_text("Hello from the notebook!", timeout=30_000)
-
-            chat.scroll_into_view_if_needed()
-            chat.locator(".aigw-chat-prompt textarea").fill("Hello from the browser")
-            chat.locator("button.aigw-chat-send").click()
-            expect(transcript).to_contain_text(
-                "Simulated reply to: Hello from the browser. this reply is generated",
-                timeout=30_000,
-            )
-            expect(chat.locator(".aigw-chat-stats")).to_contain_text("TTFT", timeout=30_000)
-            expect(chat.locator(".aigw-chat-error")).to_have_text("")
-            ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
-            chat.screenshot(path=str(ARTIFACT))
+            yield browser.new_page(viewport={"width": 1280, "height": 1000})
         finally:
             browser.close()
-    assert ARTIFACT.stat().st_size > 0
+
+
+def shot(locator: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    locator.screenshot(path=str(ARTIFACTS / name))
+    assert (ARTIFACTS / name).stat().st_size > 0
+
+
+def test_chat_and_status_board_in_a_real_browser(lab: Lab, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    open_notebook(page, lab, "01-connect-anthropic.ipynb")
+    chat = page.locator(".aigw-chat").first
+    expect(chat).to_be_visible(timeout=90_000)
+    transcript = chat.locator(".aigw-chat-transcript")
+    # the answer sent from code is there, its Markdown rendered
+    expect(transcript).to_contain_text("Hello from the notebook!", timeout=30_000)
+    expect(transcript.locator(".aigw-bubble-assistant strong").first).to_have_text("bold")
+    expect(transcript.locator(".aigw-bubble-assistant code").first).to_have_text("code")
+    expect(chat.locator(".aigw-chat-model")).to_have_value("claude-sonnet-4-5")
+    chat.scroll_into_view_if_needed()
+
+    # Enter sends; Shift+Enter is a newline
+    box = chat.locator(".aigw-chat-input")
+    box.click()
+    box.type("Hello from the **browser**")
+    box.press("Shift+Enter")
+    box.type("with [a link](https://example.com)")
+    assert box.input_value() == "Hello from the **browser**\nwith [a link](https://example.com)"
+    box.press("Enter")
+    expect(box).to_have_value("")
+    answer = transcript.locator(".aigw-turn-assistant").nth(1)
+    expect(answer).to_contain_text("Simulated reply to: Hello from the browser", timeout=30_000)
+    expect(answer.locator("strong")).to_have_text("browser")
+    expect(answer.locator("a")).to_have_attribute("href", "https://example.com")
+    badge = answer.locator(".aigw-chat-badge")
+    expect(badge).to_contain_text("TTFT")
+    expect(badge).to_contain_text("cache read")
+
+    # a long answer renders as Markdown while it streams; Stop ends it
+    run_in_kernel(
+        page, 'chat.extra_headers = {"x-sim-reply-words": "3000", "x-sim-chunk-delay-ms": "10"}'
+    )
+    box.type("Stream **this** slowly")
+    box.press("Enter")
+    live = transcript.locator(".aigw-live")
+    expect(live.locator("strong")).to_have_text("this", timeout=30_000)
+    expect(chat.locator(".aigw-chat-stop")).to_be_visible()
+    page.wait_for_timeout(500)
+    chat.locator(".aigw-chat-stop").click()
+    stopped = transcript.locator(".aigw-turn-assistant").nth(2)
+    expect(stopped.locator(".aigw-chat-stopped")).to_be_visible(timeout=15_000)
+    expect(chat.locator(".aigw-chat-send")).to_be_visible()
+    words = len((stopped.inner_text() or "").split())
+    assert 5 < words < 2500, words
+    assert run_in_kernel(page, "chat.history[-1]['role']") == "'assistant'"
+
+    # a tool call: name, arguments, the handler's result, then the model's answer
+    run_in_kernel(page, "chat.extra_headers = {}")
+    box.type("Use get_weather for Paris")
+    box.press("Enter")
+    tool = transcript.locator(".aigw-tool").last
+    expect(tool.locator(".aigw-tool-name")).to_have_text("get_weather", timeout=30_000)
+    expect(tool.locator(".aigw-tool-result")).to_contain_text("sunny")
+    expect(transcript.locator(".aigw-turn-assistant").last).to_contain_text(
+        "Simulated reply to tool result", timeout=30_000
+    )
+    expect(chat.locator(".aigw-chat-send")).to_be_visible()
+    shot(chat, "chat-widget.png")
+
+    # the status board: charts appear and update while it is on screen
+    board = page.locator(".aigw-status").first
+    board.scroll_into_view_if_needed()
+    expect(board.locator(".aigw-chart-traffic svg")).to_be_visible(timeout=30_000)
+    charts = board.locator(".aigw-charts")
+    first = int(charts.get_attribute("data-points") or 0)
+    page.wait_for_function(
+        f"() => +document.querySelector('.aigw-status .aigw-charts').dataset.points > {first}",
+        timeout=30_000,
+    )
+    expect(board.locator(".aigw-status-updated")).to_contain_text("live")
+    # traffic for a few intervals, with some errors (a model without a route)
+    run_in_kernel(page, TRAFFIC)
+    page.wait_for_function(
+        f"() => +document.querySelector('.aigw-status .aigw-charts').dataset.points >= {first + 5}",
+        timeout=60_000,
+    )
+    # (a flat line has no height, so "attached" rather than "visible")
+    tokens_out = board.locator(".aigw-chart-tokens path[data-series='claude-sonnet-4-5 out']")
+    expect(tokens_out).to_be_attached(timeout=30_000)
+    expect(board.locator(".aigw-chart-latency path[data-series='p95']")).to_be_attached()
+    expect(board.locator(".aigw-status-routes")).to_contain_text("claude-sonnet-4-5")
+    board.locator(".aigw-status-pause").click()
+    expect(board.locator(".aigw-status-updated")).to_contain_text("paused")
+    shot(board, "status-board.png")
+    board.locator(".aigw-status-pause").click()
+    expect(board.locator(".aigw-status-updated")).to_contain_text("live")
+
+    graph = page.locator("svg.aigw-graph").first
+    graph.scroll_into_view_if_needed()
+    expect(graph.locator("g.aigw-node")).to_have_count(7)
+    shot(graph, "bundle-graph.png")
+
+
+def test_bundle_editor_marks_the_broken_line_in_a_real_browser(lab: Lab, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    open_notebook(page, lab, "02-more-models.ipynb")
+    editor = page.locator(".aigw-editor").first
+    expect(editor).to_be_visible(timeout=90_000)
+    editor.scroll_into_view_if_needed()
+    expect(editor.locator(".aigw-editor-summary")).to_have_text("6 objects, valid", timeout=30_000)
+    source = editor.locator("textarea.aigw-editor-source")
+    # put the caret on the first "Exact" and type over it, as a person would
+    source.evaluate(
+        "(area) => { const at = area.value.indexOf('Exact'); area.focus();"
+        " area.setSelectionRange(at, at + 'Exact'.length); }"
+    )
+    page.keyboard.type("Fuzzy")
+    marked = editor.locator(".aigw-editor-highlight .aigw-line-error")
+    expect(marked.filter(has_text="type: Fuzzy")).to_have_count(1, timeout=15_000)
+    expect(editor.locator(".aigw-gutter .aigw-line-error").first).to_be_visible()
+    expect(editor.locator(".aigw-issues")).to_contain_text('Unsupported value: "Fuzzy"')
+    expect(editor.locator(".aigw-editor-summary")).to_contain_text("error")
+    expect(editor.locator(".aigw-editor-highlight .aigw-y-key").first).to_be_visible()
+    source.evaluate(
+        "(area) => { area.scrollTop = 8 * 18; area.dispatchEvent(new Event('scroll')); }"
+    )
+    shot(editor, "bundle-editor.png")
+
+    # fixed again, the diff is shown before anything is applied
+    source.evaluate(
+        "(area) => { const at = area.value.indexOf('Fuzzy'); area.focus();"
+        " area.setSelectionRange(at, at + 'Fuzzy'.length); }"
+    )
+    page.keyboard.type("Exact")
+    expect(editor.locator(".aigw-editor-summary")).to_have_text("6 objects, valid", timeout=15_000)
+    source.evaluate(
+        "(area) => { const at = area.value.indexOf('claude-opus-4'); area.focus();"
+        " area.setSelectionRange(at, at + 'claude-opus-4'.length); }"
+    )
+    page.keyboard.type("claude-haiku-4-5")
+    page.wait_for_timeout(600)
+    editor.locator(".aigw-editor-apply-gateway").click()
+    diff = editor.locator(".aigw-diff")
+    expect(diff.locator(".aigw-add")).to_contain_text(["+              value: claude-haiku-4-5"])
+    expect(diff.locator(".aigw-del")).to_contain_text(["-              value: claude-opus-4"])
+    editor.locator(".aigw-editor-confirm").click()
+    expect(editor.locator(".aigw-editor-status")).to_contain_text("applied", timeout=15_000)
+    models = run_in_kernel(page, "[m.id for m in client.list_models()]")
+    assert models == "['claude-sonnet-4-5', 'claude-haiku-4-5']"
+
+
+def test_chat_in_notebook_7(tmp_path: Path) -> None:
+    """The same widget in Notebook 7's own front end: it renders, Enter sends, Markdown shows."""
+    pytest.importorskip("notebook", reason="Notebook 7 is in the dev extra")
+    from playwright.sync_api import expect, sync_playwright
+
+    with (
+        jupyter_lab(tmp_path, ["01-connect-anthropic.ipynb"], app="notebook") as lab,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            open_notebook(page, lab, "01-connect-anthropic.ipynb")
+            chat = page.locator(".aigw-chat").first
+            expect(chat).to_be_visible(timeout=90_000)
+            chat.scroll_into_view_if_needed()
+            box = chat.locator(".aigw-chat-input")
+            box.type("Hello from **Notebook 7**")
+            box.press("Enter")
+            answer = chat.locator(".aigw-turn-assistant").last
+            expect(answer.locator("strong")).to_have_text("Notebook 7", timeout=30_000)
+            expect(answer.locator(".aigw-chat-badge")).to_contain_text("TTFT")
+            expect(page.locator(".aigw-status .aigw-chart-traffic svg").first).to_be_attached()
+        finally:
+            browser.close()

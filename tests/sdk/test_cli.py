@@ -30,7 +30,7 @@ def _valid_bundle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 def test_validate_valid_bundle_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "validate", str(_valid_bundle(tmp_path, capsys)))
     assert code == 0
-    assert "6 object(s), 0 error(s)" in out
+    assert "6 object(s) in 1 file(s), 0 error(s)" in out
 
 
 def test_validate_invalid_exits_1_and_lists_every_error(
@@ -55,7 +55,7 @@ def test_validate_json_output(capsys: pytest.CaptureFixture[str], upstream: Upst
         str(upstream.celtests / "aigatewayroutes/duplicate_rule_names.yaml"),
     )
     assert code == 1
-    issues = json.loads(out)
+    issues = json.loads(out)["issues"]
     assert {"severity", "kind", "name", "namespace", "path", "message"} <= set(issues[0])
     assert any(
         i["path"] == "spec.rules" and "rule name must be unique within the route" in i["message"]

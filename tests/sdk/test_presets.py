@@ -102,3 +102,14 @@ def test_quota_policy_preset_validates() -> None:
     assert summarize(quota) == "quota gpt-4o-mini 100/1h for backend"
     issues = aigw.Bundle([quota]).validate()
     assert [i.severity for i in issues] == ["warning"]  # the backend is not in the bundle
+
+
+def test_token_rate_limits_extend_the_routes_retry_policy() -> None:
+    primary = Provider("a", "Anthropic", "api.anthropic.com", "k1")
+    secondary = Provider("b", "Anthropic", "api.anthropic.com", "k2")
+    fallback = aigw.presets.provider_fallback(primary, secondary, ["claude-sonnet-4-5"])
+    bundle = aigw.presets.token_rate_limits(fallback, {"llm_total_token": 1000})
+    (policy,) = [r for r in bundle if r.kind == "BackendTrafficPolicy"]
+    spec = policy.to_dict()["spec"]
+    assert spec["retry"]["numRetries"] == 5
+    assert spec["rateLimit"]["global"]["rules"][0]["limit"] == {"requests": 1000, "unit": "Hour"}

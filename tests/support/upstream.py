@@ -14,6 +14,7 @@ and :func:`upstream_params` turn that into a pytest skip with the reason, or int
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 import json
@@ -234,3 +235,18 @@ def parse_celtest_table(source: str) -> list[CelCase]:
 def celtest_cases() -> list[CelCase]:
     """Every case of upstream's CRD validation suite, read from the pinned module's own Go test."""
     return parse_celtest_table((upstream_root() / CELTESTS_SUBDIR / "main_test.go").read_text())
+
+
+def as_go_struct(obj: dict[str, Any]) -> dict[str, Any]:
+    """A crdcel case as upstream's driver sends it: decoded into the Go v1beta1 struct first, so
+    the string fields declared without ``omitempty`` reach the API server as ``""`` when absent
+    (a BackendSecurityPolicy's ``spec.type``, Azure credentials' ``clientID`` and ``tenantID``)."""
+    result = copy.deepcopy(obj)
+    if result.get("kind") == "BackendSecurityPolicy":
+        spec = result.setdefault("spec", {})
+        spec.setdefault("type", "")
+        azure = spec.get("azureCredentials")
+        if isinstance(azure, dict):
+            azure.setdefault("clientID", "")
+            azure.setdefault("tenantID", "")
+    return result

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from aigw_sdk.models import parse_resource
 from aigw_sdk.validation.validator import format_api_server_error, validate_object
-from tests.support.upstream import CelCase, celtest_cases, upstream_params
-
-from .helpers import load_file
+from tests.support.upstream import CelCase, as_go_struct, celtest_cases, upstream_params
 
 KINDS = (
     "TestAIGatewayRoutes",
@@ -30,9 +30,8 @@ def test_suite_size(upstream: object) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_celtest_case(case: CelCase) -> None:
-    resources = load_file(case.path)
-    assert len(resources) == 1
-    (resource,) = resources
+    (document,) = [d for d in yaml.safe_load_all(case.path.read_text()) if d]
+    resource = parse_resource(as_go_struct(document))  # as upstream's Go driver sends it
     errors = [i for i in validate_object(resource) if i.severity == "error"]
     if case.expected_error is None:
         assert errors == []

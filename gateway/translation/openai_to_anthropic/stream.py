@@ -74,6 +74,13 @@ class AnthropicToOpenAIStream(StreamTranslator):
         payload = json_object(data)
         if payload is None:
             return self._fail("upstream sent a malformed stream event")
+        return self._event(payload)
+
+    def feed_event(self, payload: dict[str, Any]) -> list[bytes]:
+        """`feed()` for an event already decoded (e.g. unwrapped from an AWS event stream)."""
+        return [] if self._done else self._event(payload)
+
+    def _event(self, payload: dict[str, Any]) -> list[bytes]:
         kind = payload.get("type")
         if kind == "content_block_delta":
             return self._block_delta(payload)

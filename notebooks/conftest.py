@@ -1,0 +1,8 @@
+"""nbval collection: notebook 06 starts its local cluster with the test support code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -31,11 +31,13 @@ import anyio
 from anyio.abc import TaskStatus
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from aigw_sdk.bundle import Bundle, load_yaml
+from aigw_sdk.bundle import Bundle
+from aigw_sdk.cli import read_inputs
 from aigw_sdk.errors import BundleLoadError
 from aigw_sdk.local import point_at_simulator
 from aigw_sdk.models import lenient_resource
 from aigw_sdk.validation.issues import ValidationIssue
+from aigw_sdk.validation.report import load_located
 from gateway.accesslog import AccessLogWriter
 from gateway.admin import AdminApp
 from gateway.autoconfig import (
@@ -383,7 +385,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "ANTHROPIC_API_KEY, and with none of them serves the built-in simulator.",
     )
     parser.add_argument(
-        "files", nargs="*", metavar="FILE", help="multi-document YAML bundles or directories"
+        "files", nargs="*", metavar="FILE", help="YAML bundles, directories, or '-' for stdin"
     )
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     parser.add_argument(
@@ -522,7 +524,8 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str]) -> _Plan:
     token = _read_token_file(args.admin_token_file) if args.admin_token_file else None
     token = token or env.get("AIGW_ADMIN_TOKEN") or None
     if args.files:
-        bundle, notes = lenient_bundle(load_yaml(*args.files, substitute_env=True))
+        loaded, _ = load_located(read_inputs(args.files), expand_env=True)
+        bundle, notes = lenient_bundle(loaded)
         for note in notes:
             sys.stderr.write(f"warning: {note}\n")
         key = simulator_api_key(env) if args.simulator else None

@@ -75,7 +75,8 @@ class Limits:
     """Nesting depth of a JSON request (and of a translated upstream response); deeper is a 400
     (protobuf's, and so Envoy's, default recursion limit is 100)."""
     max_upstream_body: int = 64 * 1024 * 1024
-    """Bytes of a buffered (non-streaming) upstream response; more is a 502."""
+    """Bytes of a buffered (non-streaming) upstream response, more is a 502; also of one event
+    of an upstream stream, more ends the stream with an error event."""
 
     def __post_init__(self) -> None:
         for name in ("headers_timeout", "idle_timeout", "body_timeout", "queue_timeout"):

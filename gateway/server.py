@@ -130,9 +130,9 @@ class _PassthroughRelay:
 
     __slots__ = ("_api", "_tail", "_watch")
 
-    def __init__(self, api: API) -> None:
+    def __init__(self, api: API, max_event: int) -> None:
         self._api: API = api
-        self._watch = StreamUsage(api)
+        self._watch = StreamUsage(api, max_event)
         self._tail = b"\n\n"  # the stream's last bytes (enough to see an event boundary)
 
     def feed(self, chunk: bytes) -> list[bytes]:
@@ -174,8 +174,10 @@ class _TranslatedRelay:
 
     __slots__ = ("_parser", "_translator")
 
-    def __init__(self, translator: AnthropicToOpenAIStream | OpenAIToAnthropicStream) -> None:
-        self._parser = SSEParser()
+    def __init__(
+        self, translator: AnthropicToOpenAIStream | OpenAIToAnthropicStream, max_event: int
+    ) -> None:
+        self._parser = SSEParser(max_event)
         self._translator = translator
 
     def feed(self, chunk: bytes) -> list[bytes]:
@@ -331,13 +333,13 @@ class _Exchange:
             message = f"upstream returned a response that cannot be translated: {exc}"
             raise TranslationError(502, message) from exc
 
-    def relay(self) -> _Relay:
-        """The stream relay of the last prepared attempt."""
+    def relay(self, max_event: int) -> _Relay:
+        """The stream relay of the last prepared attempt (events up to `max_event` bytes)."""
         if not self.translated:
-            return _PassthroughRelay(self.endpoint.api)
+            return _PassthroughRelay(self.endpoint.api, max_event)
         if self.endpoint.api == "OpenAI":
-            return _TranslatedRelay(AnthropicToOpenAIStream(self.context))
-        return _TranslatedRelay(OpenAIToAnthropicStream(self.context))
+            return _TranslatedRelay(AnthropicToOpenAIStream(self.context), max_event)
+        return _TranslatedRelay(OpenAIToAnthropicStream(self.context), max_event)
 
 
 @dataclass(slots=True)
@@ -625,7 +627,7 @@ class DataPlane:
         started: float,
     ) -> None:
         response = opened.response
-        relay = exchange.relay()
+        relay = exchange.relay(self.limits.max_upstream_body)
         record.stream = True
         record.status = response.status
         redactor = exchange.redactor

@@ -15,7 +15,7 @@ import orjson
 
 from aigw_sdk.models import LLMRequestCost
 from aigw_sdk.validation.costs import compile_cost_expression
-from gateway.sse import SSEParser
+from gateway.sse import DEFAULT_MAX_EVENT, SSEParser
 from gateway.translation.usage import TokenUsage
 
 __all__ = [
@@ -120,9 +120,9 @@ class StreamUsage:
 
     __slots__ = ("_anthropic", "_parser", "_usage", "complete", "failed", "model")
 
-    def __init__(self, schema: str) -> None:
+    def __init__(self, schema: str, max_event: int = DEFAULT_MAX_EVENT) -> None:
         self._anthropic = schema == "Anthropic"
-        self._parser = SSEParser()
+        self._parser = SSEParser(max_event)
         self._usage: dict[str, Any] = {}
         self.model: str | None = None
         self.complete = False

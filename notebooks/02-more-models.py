@@ -62,7 +62,7 @@ for model in ["claude-sonnet-4-5", "claude-opus-4"]:
 print(client.chat(model="claude-opus-4", messages=question).model)
 
 # %% [markdown]
-# A model without a rule gets the gateway's plain-text 404:
+# A model without a rule gets the gateway's 404, in the error format of the API that was called:
 
 # %%
 try:

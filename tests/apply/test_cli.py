@@ -10,8 +10,8 @@ import pytest
 
 import aigw_sdk as aigw
 from aigw_sdk.cli import main
+from tests.apply.conftest import DUPLICATE_RULE_NAMES
 from tests.support.kube import APIServer
-from tests.support.upstream import Upstream
 
 ROUTE = "envoy-ai-gateway-basic-anthropic"
 
@@ -62,9 +62,11 @@ def test_text_output_and_diff_flag(
 
 
 def test_validation_failure_exits_1(
-    kubeconfig: Path, capsys: pytest.CaptureFixture[str], upstream: Upstream
+    kubeconfig: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    invalid = str(upstream.celtests / "aigatewayroutes/duplicate_rule_names.yaml")
+    path = tmp_path / "invalid.yaml"
+    path.write_text(DUPLICATE_RULE_NAMES)
+    invalid = str(path)
     assert main(["apply", "-f", invalid, "--kubeconfig", str(kubeconfig), "-o", "json"]) == 1
     out = _json(capsys)
     assert out["ok"] is False and out["error"]["type"] == "BundleInvalidError"

@@ -22,8 +22,8 @@ from aigw_sdk.apply import (
 )
 from aigw_sdk.errors import APIDeprecationWarning, BundleInvalidError
 from aigw_sdk.models import AIGatewayRoute, Backend, GenericResource
+from tests.apply.conftest import DUPLICATE_RULE_NAMES
 from tests.support.kube import APIServer
-from tests.support.upstream import Upstream, require_upstream_root
 
 GROUP = "aigateway.envoyproxy.io"
 ROUTE = "envoy-ai-gateway-basic-anthropic"
@@ -34,9 +34,7 @@ def _stored(server: APIServer, group: str, plural: str, name: str) -> dict[str, 
 
 
 def _invalid_route() -> aigw.Bundle:
-    return aigw.load_yaml(
-        Upstream(require_upstream_root()).celtests / "aigatewayroutes/duplicate_rule_names.yaml"
-    )
+    return aigw.load_yaml(DUPLICATE_RULE_NAMES)
 
 
 def _with_hostname(bundle: aigw.Bundle, hostname: str) -> aigw.Bundle:
@@ -130,7 +128,7 @@ def test_server_dry_run_returns_the_servers_verdict(cluster: Cluster, server: AP
     # The rule's message, as offline validation words it (the value-type prefix before it,
     # `Invalid value: "array": `, was dropped by kube-apiserver 1.34+).
     assert any(message.rsplit(": ", 1)[-1] in failed.message for message in offline)
-    assert _stored(server, GROUP, "aigatewayroutes", "duplicate-rule-names") is None
+    assert _stored(server, GROUP, "aigatewayroutes", "twice-named") is None
 
 
 def test_invalid_bundle_applies_nothing(cluster: Cluster, server: APIServer) -> None:
@@ -181,7 +179,7 @@ def test_partial_failure_reports_applied_failed_and_skipped(
     assert [r.ref.kind for r in report.failed] == ["AIGatewayRoute"]
     assert [r.ref.name for r in report.skipped] == [ROUTE]  # the other route, after the failure
     message = str(info.value)
-    assert f"apply stopped at AIGatewayRoute {team}/duplicate-rule-names" in message
+    assert f"apply stopped at AIGatewayRoute {team}/twice-named" in message
     assert "applied before it (6)" in message and "not attempted (1)" in message
     assert "sk-partial-secret" not in message
 

@@ -12,15 +12,17 @@ import yaml
 
 from aigw_sdk import presets
 from tests.cli.support import aigw
-from tests.kube_apiserver import KubeAPIServer
+from tests.support.kube import APIServer
 
 ROUTE = "aigatewayroute.aigateway.envoyproxy.io/envoy-ai-gateway-basic-anthropic"
+TEST_GROUPS = ("aigateway.envoyproxy.io", "gateway.envoyproxy.io", "gateway.networking.k8s.io")
 
 
 @pytest.fixture
-def kubeconfig(tmp_path: Path) -> Iterator[Path]:
-    with KubeAPIServer() as server:
-        yield server.kubeconfig_path(tmp_path)
+def kubeconfig(kube: APIServer, tmp_path: Path) -> Iterator[Path]:
+    """The shared real API server (tests/support/kube_fixtures.py), emptied afterwards."""
+    yield kube.kubeconfig_path(tmp_path)
+    kube.delete_test_objects(TEST_GROUPS)
 
 
 def test_cluster_commands_behave_like_kubectl(kubeconfig: Path, tmp_path: Path) -> None:

@@ -332,9 +332,19 @@ def test_run_lists_each_refusal_once_without_repeating_error(tmp_path: Path) -> 
     path.write_text(too_many_rules.to_yaml())
     proc = aigw("run", str(path), "--port", "0", "--admin-port", "0")
     assert proc.returncode == 1
-    assert proc.stderr == (
-        "error: the configuration cannot be served:\n"
-        "  - AIGatewayRoute 'default/envoy-ai-gateway-basic-anthropic': spec.rules: "
+    assert proc.stderr.startswith("error: the configuration cannot be served:\n")
+    assert (
+        "\n  - AIGatewayRoute 'default/envoy-ai-gateway-basic-anthropic': spec.rules: "
         "Too many: 16: must have at most 15 items\n"
-    )
-    assert proc.stderr.count("error") == 1, proc.stderr
+    ) in proc.stderr
+    assert proc.stderr.count("error:") == 1 and "- error" not in proc.stderr, proc.stderr
+
+
+def test_run_reads_stdin_and_names_a_missing_file(tmp_path: Path) -> None:
+    missing = aigw("run", "no-such-bundle", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert missing.stderr == "error: no-such-bundle: cannot read: No such file or directory\n"
+    too_many = presets.anthropic(api_key="k", models=[f"m{i}" for i in range(16)]).to_yaml()
+    from_stdin = aigw("run", "-", "--port", "0", "--admin-port", "0", stdin=too_many)
+    assert from_stdin.returncode == 1
+    assert "Too many: 16: must have at most 15 items" in from_stdin.stderr

@@ -1,4 +1,5 @@
-"""A raw-socket upstream that misbehaves on purpose: refuse, reset, hang, garbage, enormous, cut.
+"""A raw-socket upstream that misbehaves on purpose: refuse, reset, hang, garbage, enormous, cut
+stream, and a stream event that never ends.
 
 Plain blocking sockets in threads, so nothing an HTTP library would normalise hides the fault.
 Each connection reads one request (headers and a Content-Length body), then acts out `mode`.
@@ -12,7 +13,9 @@ import struct
 import threading
 from typing import Literal
 
-Mode = Literal["refuse", "reset", "hang", "garbage", "enormous", "enormous-chunked", "cut"]
+Mode = Literal[
+    "refuse", "reset", "hang", "garbage", "enormous", "enormous-chunked", "cut", "endless-event"
+]
 ENORMOUS = 8 * 1024 * 1024
 
 
@@ -81,6 +84,8 @@ class FaultUpstream:
                 )
                 event = b'event: message_start\ndata: {"type":"message_st'
                 conn.sendall(b"%x\r\n%s\r\n" % (len(event), event))
+            elif mode == "endless-event":
+                self._send_endless_event(conn)
         except OSError:
             pass
         finally:
@@ -99,6 +104,19 @@ class FaultUpstream:
             conn.sendall(b"%x\r\n%s\r\n" % (len(block), block) if chunked else block)
         if chunked:
             conn.sendall(b"0\r\n\r\n")
+
+    def _send_endless_event(self, conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+            b"transfer-encoding: chunked\r\n\r\n"
+        )
+        first = b"event: message_start\ndata: "
+        conn.sendall(b"%x\r\n%s\r\n" % (len(first), first))
+        block = b"x" * 65536  # one line that never ends
+        for _ in range(ENORMOUS // len(block)):
+            if self._stop.is_set():
+                return
+            conn.sendall(b"%x\r\n%s\r\n" % (len(block), block))
 
 
 def _read_request(conn: socket.socket) -> bool:

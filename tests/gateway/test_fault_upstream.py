@@ -88,3 +88,25 @@ def test_a_cut_stream_ends_with_an_error_event(stack: Stack, schema: str) -> Non
     events = parser.feed(raw) + parser.flush()
     assert events[-1].event == "error"
     assert orjson.loads(events[-1].data)["type"] == "error"
+
+
+@pytest.mark.parametrize("schema", ["Anthropic", "OpenAI"])
+def test_an_endless_stream_event_is_cut_at_the_upstream_body_cap(stack: Stack, schema: str) -> None:
+    with FaultUpstream("endless-event") as upstream:
+        _serve(stack, upstream.port, schema=schema, limits=Limits(max_upstream_body=1024 * 1024))
+        with httpx.stream(
+            "POST",
+            f"{stack.url}/anthropic/v1/messages",
+            json=anthropic_body("m", stream=True),
+            headers=ANTHROPIC_HEADERS,
+            timeout=10,
+        ) as response:
+            raw = b"".join(response.iter_raw())
+    assert response.status_code == 200
+    parser = SSEParser()
+    events = parser.feed(raw) + parser.flush()
+    assert events[-1].event == "error"
+    message = orjson.loads(events[-1].data)["error"]["message"]
+    if schema == "Anthropic":  # passed through; the translator ends with its own text
+        assert "upstream stream event exceeds 1048576 bytes" in message
+    assert len(raw) < 3 * 1024 * 1024  # the endless event was not relayed or buffered further

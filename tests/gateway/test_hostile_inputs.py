@@ -22,7 +22,7 @@ from aigw_sdk.bundle import Bundle
 from gateway.app import BackgroundLoop
 from tests.gateway.gw_helpers import SIM_KEY, Stack, provider, route, rule
 
-EXAMPLES = int(os.environ.get("AIGW_HOSTILE_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("AIGW_HOSTILE_EXAMPLES", "80"))
 HOSTILE = settings(
     max_examples=EXAMPLES,
     derandomize=True,

@@ -4,8 +4,8 @@
 running; the function-scoped wrappers in ``tests/apply/conftest.py`` clear its objects after each
 test. ``kube_without_aigw_crds`` and ``kube_v1alpha1`` are separate clusters (their own etcd
 prefix) for the CRD-missing and v1alpha1-only cases. The first use builds etcd and
-kube-apiserver (minutes; cached afterwards); the tests skip with the reason when the pinned
-upstream is unavailable, and fail under ``AIGW_REQUIRE_UPSTREAM=1``.
+kube-apiserver (minutes; cached afterwards). Without the pinned upstream module the AI Gateway
+CRDs are rebuilt from the SDK's models (see :func:`tests.support.kube.aigateway_crds`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ import pytest
 from tests.support.kube import APIServer, Etcd
 from tests.support.local_cluster import start_apiserver
 from tests.support.status_controller import StatusController
-from tests.support.upstream import require_upstream_root
 
 
 @pytest.fixture(scope="session")
 def kube_etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Etcd]:
     """One etcd for every API server of the session."""
-    require_upstream_root()
     etcd = Etcd(tmp_path_factory.mktemp("etcd")).start()
     yield etcd
     etcd.stop()

@@ -126,7 +126,7 @@ def test_property_counts() -> None:
 
 def test_list_map_and_set_uniqueness() -> None:
     assert problems({"items": [{"name": "ab"}, {"name": "ab"}]}) == [
-        'items[1]: Duplicate value: {"name":"ab"}'
+        'items[1]: Duplicate value: map[string]interface {}{"name":"ab"}'
     ]
     assert problems({"items": [{"name": "ab"}], "tags": ["x", "y", "x"]}) == [
         'tags[2]: Duplicate value: "x"'

@@ -162,18 +162,13 @@ def test_images_are_sent_and_shown(client: GatewayClient, api: str) -> None:
 
 
 def test_thinking_is_a_block_of_its_own(client: GatewayClient) -> None:
-    chat = ChatPlayground(client)
-    chat.max_tokens = 3000
-    body_thinking = {"type": "enabled", "budget_tokens": 1024}
-    original = chat._body
-
-    def with_thinking() -> dict[str, Any]:
-        return {**original(), "thinking": body_thinking, "temperature": 1.0}
-
-    chat._body = with_thinking  # type: ignore[method-assign]
+    thinking = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    chat = ChatPlayground(client, max_tokens=3000, extra_body=thinking)
     chat.ask("Think first")
     kinds = [b["type"] for b in chat.turns[-1]["blocks"]]
     assert kinds == ["thinking", "text"]
+    assert chat.turns[-1]["blocks"][0]["text"].startswith("Thinking about: Think first")
+    assert "'thinking'" in chat.request_python and '"thinking"' in chat.request_curl
     chat.ask("And again")  # the signed thinking block goes back in the history
     assert chat.last_error is None
 

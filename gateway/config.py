@@ -37,11 +37,13 @@ from aigw_sdk.models import (
     Resource,
     Secret,
 )
+from gateway.cloud_credentials import CLOUD_POLICY_TYPES, cloud_authorizer
 from gateway.ratelimit import compile_ratelimits
 from gateway.redaction import is_credential_header
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
+    Authorizer,
     BackendRef,
     BackendTarget,
     BodyMutation,
@@ -81,7 +83,14 @@ _DURATION_PART = re.compile(r"([0-9]{1,5})(h|ms|m|s)")
 _DURATION_FULL = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
 _UNIT_SECONDS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 # Envoy's provider names for the gen_ai.provider.name attribute (§7).
-_PROVIDER: Final[dict[str, str]] = {"Anthropic": "anthropic", "OpenAI": "openai"}
+_PROVIDER: Final[dict[str, str]] = {
+    "Anthropic": "anthropic",
+    "OpenAI": "openai",
+    "AWSBedrock": "aws.bedrock",
+    "AWSAnthropic": "aws.bedrock",
+    "GCPVertexAI": "gcp.vertex_ai",
+    "GCPAnthropic": "gcp.vertex_ai",
+}
 _CREDENTIAL_HEADER: Final = {
     "APIKey": ("authorization", "Bearer "),
     "AnthropicAPIKey": ("x-api-key", ""),
@@ -187,10 +196,11 @@ class _Compiler:
         if spec is None:
             self.problems.append(f"{_ident(r)}: spec is required")
             return
-        if spec.type not in _CREDENTIAL_HEADER:
+        if spec.type not in _CREDENTIAL_HEADER and spec.type not in CLOUD_POLICY_TYPES:
             self.problems.append(
                 f"{_ident(r)}: type {spec.type} is not yet supported by the local gateway "
-                "(supported: APIKey, AnthropicAPIKey, AzureAPIKey; AWS SigV4 and GCP follow later)"
+                "(supported: APIKey, AnthropicAPIKey, AzureAPIKey, AWSCredentials, "
+                "GCPCredentials, AzureCredentials)"
             )
             return
         if getattr(spec, "credential_override", None) is not None:
@@ -238,7 +248,7 @@ class _Compiler:
         if schema not in _PROVIDER:
             self.problems.append(
                 f"{where}: spec.schema.name {schema} is not yet supported by the local gateway "
-                "(supported: Anthropic, OpenAI)"
+                f"(supported: {', '.join(_PROVIDER)})"
             )
             return None
         ref = spec.backend_ref
@@ -283,6 +293,7 @@ class _Compiler:
             ssl=context,
             server_hostname=server_hostname,
             credential=self._credential(service),
+            authorizer=self._authorizer(service, schema),
         )
 
     def _endpoint(self, backend: Backend) -> tuple[str, int] | None:
@@ -296,11 +307,31 @@ class _Compiler:
         self.problems.append(f"{_ident(backend)}: spec.endpoints: {what}")
         return None
 
+    def _authorizer(
+        self, service: AIServiceBackend | AIServiceBackendV1alpha1, schema: str
+    ) -> Authorizer | None:
+        policy = self.policies.get((_ns(service), service.name))
+        if policy is None or policy.spec is None or policy.spec.type not in CLOUD_POLICY_TYPES:
+            if schema in ("GCPVertexAI", "GCPAnthropic"):
+                self.problems.append(
+                    f"{_ident(service)}: schema {schema} needs a GCPCredentials "
+                    "BackendSecurityPolicy (it supplies the project and region of the path)"
+                )
+            return None
+        return cloud_authorizer(
+            policy.spec.type,
+            policy.spec,
+            where=_ident(policy),
+            namespace=_ns(policy),
+            secrets=lambda ns, name: self.secrets.get((ns, name)),
+            problems=self.problems,
+        )
+
     def _credential(
         self, service: AIServiceBackend | AIServiceBackendV1alpha1
     ) -> Credential | None:
         policy = self.policies.get((_ns(service), service.name))
-        if policy is None or policy.spec is None:
+        if policy is None or policy.spec is None or policy.spec.type in CLOUD_POLICY_TYPES:
             return None
         header, prefix = _CREDENTIAL_HEADER[policy.spec.type]
         holder = getattr(policy.spec, _POLICY_FIELD[policy.spec.type])

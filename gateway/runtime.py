@@ -11,7 +11,7 @@ import re
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from pydantic import SecretStr
 
@@ -21,6 +21,7 @@ from gateway.usage import CostProgram
 __all__ = [
     "DEFAULT_BACKOFF_BASE",
     "MODEL_HEADER",
+    "Authorizer",
     "BackendRef",
     "BackendTarget",
     "BodyMutation",
@@ -37,7 +38,9 @@ __all__ = [
 
 MODEL_HEADER: Final = "x-ai-eg-model"
 DEFAULT_BACKOFF_BASE: Final = 0.025  # Envoy's retry back-off base interval
-SchemaKind = Literal["Anthropic", "OpenAI"]
+SchemaKind = Literal[
+    "Anthropic", "OpenAI", "AWSBedrock", "AWSAnthropic", "GCPVertexAI", "GCPAnthropic"
+]
 
 
 class Credential:
@@ -86,6 +89,16 @@ class BodyMutation:
             body[path] = value
 
 
+class Authorizer(Protocol):
+    """A cloud credential (AWS SigV4, GCP or Entra token) applied to each upstream request."""
+
+    async def authorize(
+        self, base_url: str, path: str, headers: dict[str, str], body: bytes
+    ) -> str:
+        """Update `headers` for a POST of `body` to `base_url + path`; return the final path."""
+        ...
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class BackendTarget:
     """An AIServiceBackend resolved to its endpoint, TLS settings and credential."""
@@ -98,6 +111,7 @@ class BackendTarget:
     ssl: ssl.SSLContext | Literal[False]
     server_hostname: str | None
     credential: Credential | None
+    authorizer: Authorizer | None = None  # AWS/GCP/Azure credential policies
 
     def __repr__(self) -> str:
         return f"BackendTarget({self.name!r}, {self.schema}, {self.base_url!r})"

@@ -38,6 +38,12 @@ from gateway.translation import (
     openai_to_anthropic_request,
     openai_to_anthropic_response,
 )
+from gateway.translation.cloud import (
+    CLOUD_SCHEMAS,
+    CloudRelay,
+    CloudTranslator,
+    cloud_translator,
+)
 from gateway.translation.errors import anthropic_error_body, anthropic_error_type_for_status
 from gateway.translation.openai_to_anthropic.request import ANTHROPIC_VERSION
 from gateway.translation.usage import TokenUsage
@@ -88,6 +94,8 @@ ENDPOINTS: Final[dict[str, Endpoint]] = {
         Endpoint("/v1/models", "OpenAI", "models"),
     )
 }
+# Upstream content types relayed as a stream (AWS Bedrock streams use event-stream framing).
+_STREAM_TYPES: Final = frozenset({"text/event-stream", "application/vnd.amazon.eventstream"})
 _UPSTREAM_SUFFIX: Final = {
     ("chat", "OpenAI"): "/chat/completions",
     ("chat", "Anthropic"): "/messages",
@@ -218,12 +226,16 @@ class _Exchange:
         self.force_usage = force_usage
         self.backend_schema: str = ""
         self.context: Any = None  # the translation context of the last attempt
+        self.cloud: CloudTranslator | None = None  # the last attempt's, on a cloud schema
         self.redactor = Redactor(())  # masks the last attempt's injected credentials
 
     def prepare(self, ref: BackendRef, base_headers: dict[str, str], model: str) -> PreparedRequest:
         """Build the attempt's request (translation errors propagate, never retried)."""
         target = ref.target
         endpoint = self.endpoint
+        self.cloud = None
+        if target.schema in CLOUD_SCHEMAS:
+            return self._prepare_cloud(ref, base_headers, model)
         suffix = _UPSTREAM_SUFFIX.get((endpoint.kind, target.schema))
         if suffix is None:
             raise TranslationError(
@@ -261,6 +273,42 @@ class _Exchange:
             injected.append(credential.header_value())
         self.redactor = Redactor(injected)
         return PreparedRequest(target.prefix + suffix, headers, body)
+
+    def _prepare_cloud(
+        self, ref: BackendRef, base_headers: dict[str, str], model: str
+    ) -> PreparedRequest:
+        """AWS Bedrock / Vertex AI: the translator builds path and body, the authorizer signs."""
+        target = ref.target
+        self.backend_schema = target.schema
+        upstream_model = ref.model_name_override or model
+        if self.endpoint.kind not in ("chat", "messages", "count_tokens"):
+            raise TranslationError(400, f"{self.endpoint.path} is not served by {target.name}")
+        try:
+            self.cloud = cloud_translator(
+                self.endpoint.kind,
+                target.schema,
+                self.body,
+                upstream_model,
+                beta_header=base_headers.get("anthropic-beta"),
+            )
+            upstream = self.cloud.prepare()
+            body = upstream.body
+            if ref.body_mutation:
+                mutated = orjson.loads(body)
+                ref.body_mutation.apply(mutated)
+                body = orjson.dumps(mutated)
+        except _UNEXPECTED as exc:
+            raise TranslationError(
+                400, f"invalid request body: {type(exc).__name__}: {exc}"
+            ) from exc
+        headers = dict(base_headers)
+        for name in ref.header_mutation.remove:
+            headers.pop(name, None)
+        headers.update(ref.header_mutation.set)
+        headers.update(upstream.headers)
+        headers[MODEL_HEADER] = upstream_model
+        headers["content-type"] = "application/json"
+        return PreparedRequest(upstream.path, headers, body)
 
     def _passthrough_body(self, ref: BackendRef, upstream_model: str) -> bytes:
         override = ref.model_name_override is not None
@@ -301,6 +349,8 @@ class _Exchange:
 
     def error_body(self, status: int, body: bytes, content_type: str | None) -> bytes:
         """An upstream error response for the client (§6: JSON kept, non-JSON wrapped)."""
+        if self.cloud is not None:
+            return self.cloud.error(status, body, content_type, None)
         if self.translated:
             if self.endpoint.api == "OpenAI":
                 return anthropic_error_to_openai(status, body, content_type)
@@ -314,6 +364,9 @@ class _Exchange:
 
     def success_body(self, body: bytes) -> tuple[bytes, TokenUsage | None, str | None]:
         """The client body of a 2xx response, with the usage and model it reports."""
+        if self.cloud is not None:
+            translated, cloud_usage = self.cloud.response(body)
+            return translated, cloud_usage, None
         try:
             parsed = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -335,6 +388,8 @@ class _Exchange:
 
     def relay(self, max_event: int) -> _Relay:
         """The stream relay of the last prepared attempt (events up to `max_event` bytes)."""
+        if self.cloud is not None:
+            return CloudRelay(self.cloud.stream())
         if not self.translated:
             return _PassthroughRelay(self.endpoint.api, max_event)
         if self.endpoint.api == "OpenAI":
@@ -549,7 +604,7 @@ class DataPlane:
         record.upstream_host = ref.target.base_url.partition("://")[2]
         record.upstream_service_time = time.perf_counter() - started
         try:
-            if response.status < 300 and response.content_type == "text/event-stream":
+            if response.status < 300 and response.content_type in _STREAM_TYPES:
                 await self._relay_stream(exchange, opened, rule, record, call, send, started)
             else:
                 await self._relay_body(exchange, opened, rule, record, call, send)

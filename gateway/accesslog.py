@@ -15,10 +15,11 @@ last records for the admin `GET /requests`.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final, Literal, Protocol
 
 import orjson
@@ -41,8 +42,14 @@ _FLUSH_INTERVAL: Final = 0.05
 
 def _iso(epoch: float) -> str:
     """Envoy's %START_TIME%: `2006-01-02T15:04:05.000Z`."""
-    moment = datetime.fromtimestamp(epoch, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    seconds = int(epoch)
+    millis = min(round((epoch - seconds) * 1_000_000) // 1000, 999)
+    return f"{_iso_seconds(seconds)}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=8)
+def _iso_seconds(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
 
 
 def _address(pair: tuple[str, int] | None) -> str | None:

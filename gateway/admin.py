@@ -66,7 +66,9 @@ class AdminApp:
         if path == "/health":
             await send_response(send, 200, b"OK", content_type=b"text/plain")
         elif path == "/metrics":
-            await send_response(send, 200, self.metrics.render(), content_type=_PROMETHEUS)
+            # Formatted in a worker thread: a scrape never stalls the data plane's loop.
+            text = await anyio.to_thread.run_sync(self.metrics.render)
+            await send_response(send, 200, text, content_type=_PROMETHEUS)
         elif path == "/requests":
             await self._requests(scope, send)
         elif path == "/ratelimits":

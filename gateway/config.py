@@ -38,6 +38,7 @@ from aigw_sdk.models import (
     Resource,
     Secret,
 )
+from gateway.cloud_credentials import CLOUD_POLICY_TYPES, cloud_authorizer
 from gateway.costs import CostProgram, compile_costs
 from gateway.model_lists import ModelEntry, models_bodies
 from gateway.ratelimit import compile_ratelimits
@@ -45,6 +46,7 @@ from gateway.redaction import is_credential_header
 from gateway.runtime import (
     DEFAULT_BACKOFF_BASE,
     MODEL_HEADER,
+    Authorizer,
     BackendRef,
     BackendTarget,
     BodyMutation,
@@ -191,10 +193,11 @@ class _Compiler:
         if spec is None:
             self.problems.append(f"{_ident(r)}: spec is required")
             return
-        if spec.type not in _CREDENTIAL_HEADER:
+        if spec.type not in _CREDENTIAL_HEADER and spec.type not in CLOUD_POLICY_TYPES:
             self.problems.append(
                 f"{_ident(r)}: type {spec.type} is not yet supported by the local gateway "
-                "(supported: APIKey, AnthropicAPIKey, AzureAPIKey; AWS SigV4 and GCP follow later)"
+                "(supported: APIKey, AnthropicAPIKey, AzureAPIKey, AWSCredentials, "
+                "GCPCredentials, AzureCredentials)"
             )
             return
         if getattr(spec, "credential_override", None) is not None:
@@ -287,6 +290,7 @@ class _Compiler:
             ssl=context,
             server_hostname=server_hostname,
             credential=self._credential(service),
+            authorizer=self._authorizer(service, schema),
         )
 
     def _endpoint(self, backend: Backend) -> tuple[str, int] | None:
@@ -300,9 +304,27 @@ class _Compiler:
         self.problems.append(f"{_ident(backend)}: spec.endpoints: {what}")
         return None
 
+    def _authorizer(self, service: AIServiceBackend, schema: str) -> Authorizer | None:
+        policy = self.policies.get((_ns(service), service.name))
+        if policy is None or policy.spec is None or policy.spec.type not in CLOUD_POLICY_TYPES:
+            if schema in ("GCPVertexAI", "GCPAnthropic"):
+                self.problems.append(
+                    f"{_ident(service)}: schema {schema} needs a GCPCredentials "
+                    "BackendSecurityPolicy (it supplies the project and region of the path)"
+                )
+            return None
+        return cloud_authorizer(
+            policy.spec.type,
+            policy.spec,
+            where=_ident(policy),
+            namespace=_ns(policy),
+            secrets=lambda ns, name: self.secrets.get((ns, name)),
+            problems=self.problems,
+        )
+
     def _credential(self, service: AIServiceBackend) -> Credential | None:
         policy = self.policies.get((_ns(service), service.name))
-        if policy is None or policy.spec is None:
+        if policy is None or policy.spec is None or policy.spec.type in CLOUD_POLICY_TYPES:
             return None
         header, prefix = _CREDENTIAL_HEADER[policy.spec.type]
         holder = getattr(policy.spec, _POLICY_FIELD[policy.spec.type])

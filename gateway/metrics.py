@@ -149,8 +149,10 @@ class HistogramFamily:
         """The family for prometheus_client's exposition (cumulative buckets)."""
         family = HistogramMetricFamily(self.name, self.documentation, labels=self.labels)
         bounds = [floatToGoString(bound) for bound in self.buckets]  # type: ignore[no-untyped-call]
-        for key, (counts, total) in self._series.items():
-            cumulative = list(accumulate(counts))
+        # A snapshot (one C-level copy under the GIL): render() may run in a worker thread while
+        # the event loop keeps adding series and observations.
+        for key, (counts, total) in list(self._series.items()):
+            cumulative = list(accumulate(counts[:]))
             buckets = [*zip(bounds, cumulative[:-1], strict=True), ("+Inf", cumulative[-1])]
             family.add_metric(key, buckets, total[0])
         return family
@@ -276,5 +278,7 @@ class GenAIMetrics(Collector):
             yield histogram.collect()
 
     def render(self) -> bytes:
-        """The Prometheus text exposition of every family (prometheus_client's encoder)."""
+        """The Prometheus text exposition of every family (prometheus_client's encoder).
+
+        Safe to call from a worker thread while the event loop records."""
         return generate_latest(self.registry)

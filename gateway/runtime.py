@@ -11,7 +11,7 @@ import re
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from pydantic import SecretStr
 
@@ -21,6 +21,7 @@ from gateway.ratelimit.rules import RateLimitConfig
 __all__ = [
     "DEFAULT_BACKOFF_BASE",
     "MODEL_HEADER",
+    "Authorizer",
     "BackendRef",
     "BackendTarget",
     "BodyMutation",
@@ -87,6 +88,16 @@ class BodyMutation:
             body[path] = value
 
 
+class Authorizer(Protocol):
+    """A cloud credential (AWS SigV4, GCP or Entra token) applied to each upstream request."""
+
+    async def authorize(
+        self, base_url: str, path: str, headers: dict[str, str], body: bytes
+    ) -> str:
+        """Update `headers` for a POST of `body` to `base_url + path`; return the final path."""
+        ...
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class BackendTarget:
     """An AIServiceBackend resolved to its endpoint, TLS settings and credential."""
@@ -100,6 +111,7 @@ class BackendTarget:
     ssl: ssl.SSLContext | Literal[False]
     server_hostname: str | None
     credential: Credential | None
+    authorizer: Authorizer | None = None  # AWS/GCP/Azure credential policies
 
     def __repr__(self) -> str:
         return f"BackendTarget({self.name!r}, {self.schema}, {self.base_url!r})"

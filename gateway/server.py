@@ -60,6 +60,8 @@ _DROP_RESPONSE: Final = frozenset(
     {b"content-length", b"transfer-encoding", b"connection", b"keep-alive", b"date", b"server",
      b"content-type", b"x-request-id"}
 )  # fmt: skip
+# Upstream content types relayed as a stream (AWS Bedrock streams use event-stream framing).
+_STREAM_TYPES: Final = frozenset({"text/event-stream", "application/vnd.amazon.eventstream"})
 
 
 class _BadRequest(Exception):
@@ -330,7 +332,7 @@ class DataPlane:
         record.upstream_host = ref.target.base_url.partition("://")[2]
         record.upstream_service_time = time.perf_counter() - call.started
         try:
-            if response.status < 300 and response.content_type == "text/event-stream":
+            if response.status < 300 and response.content_type in _STREAM_TYPES:
                 await self._relay_stream(call, opened, rule)
             else:
                 await self._relay_body(call, opened, rule)

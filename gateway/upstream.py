@@ -133,10 +133,14 @@ class UpstreamClient:
         """Send one request; return once the response headers arrived."""
         session = self._session or self._open()
         timeout = aiohttp.ClientTimeout(total=total, sock_read=idle)
+        path, headers = prepared.path, prepared.headers
+        if target.authorizer is not None:  # cloud credentials: signed / authorised per attempt
+            headers = dict(headers)
+            path = await target.authorizer.authorize(target.base_url, path, headers, prepared.body)
         return await session.request(
             "POST",
-            target.base_url + prepared.path,
-            headers=prepared.headers,
+            target.base_url + path,
+            headers=headers,
             data=prepared.body,
             ssl=target.ssl,
             server_hostname=target.server_hostname,

@@ -34,7 +34,7 @@ _PATH_PART = re.compile(r"[^.\[\]]+")
 def validate_resources(resources: Sequence[Resource]) -> list[ValidationIssue]:
     """Every problem of a bundle: per-object schema and CEL issues, then cross-object checks.
 
-    Issues are ordered by document, then by field path.
+    Issues are ordered by document, then by field path (issues without a path last).
     """
     issues: list[ValidationIssue] = []
     for resource in resources:
@@ -45,7 +45,13 @@ def validate_resources(resources: Sequence[Resource]) -> list[ValidationIssue]:
         position.setdefault((resource.kind, resource.name, resource.namespace), index)
     return sorted(
         issues,
-        key=lambda i: (position.get((i.kind, i.name, i.namespace), 0), path_sort_key(i.path)),
+        # Within a document, by field path; the notes without a path (CEL skipped, deprecation)
+        # last, where the API server puts them.
+        key=lambda i: (
+            position.get((i.kind, i.name, i.namespace), 0),
+            not i.path,
+            path_sort_key(i.path),
+        ),
     )
 
 

@@ -232,6 +232,10 @@ class SimulatorApp:
         authorization = headers.get(b"authorization", b"")
         if authorization[:7].lower() == b"bearer ":
             candidates.append(authorization[7:].strip())
+        if provider == "azure" and authorization[:7].lower() == b"bearer ":
+            token = authorization[7:].strip().decode("latin-1")
+            if self.cloud.auth.entra.state(token) == "valid":  # AzureCredentials (Entra ID)
+                return token.encode()
         if self._key is None:
             return candidates[0] if candidates else b""
         for candidate in candidates:

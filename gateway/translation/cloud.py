@@ -68,6 +68,7 @@ from gateway.translation.usage import TokenUsage
 
 __all__ = [
     "CLOUD_SCHEMAS",
+    "CloudRelay",
     "CloudStream",
     "CloudTranslator",
     "Upstream",
@@ -97,6 +98,34 @@ class CloudStream(Protocol):
     def usage(self) -> TokenUsage: ...
     @property
     def complete(self) -> bool: ...
+
+
+class CloudRelay:
+    """A `CloudStream` behind the data plane's relay protocol (`finish(failure)`, `model`)."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: CloudStream) -> None:
+        self._stream = stream
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        return self._stream.feed(chunk)
+
+    def finish(self, failure: str | None) -> list[bytes]:
+        """The closing frames (an error event when the upstream stream did not complete)."""
+        return self._stream.finish()
+
+    @property
+    def usage(self) -> TokenUsage | None:
+        return self._stream.usage
+
+    @property
+    def model(self) -> str | None:
+        return None
+
+    @property
+    def complete(self) -> bool:
+        return self._stream.complete
 
 
 class CloudTranslator(Protocol):

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Final
 
 from gateway.runtime import BackendRef
+from gateway.translation.cloud_registry import CLOUD_PAIRS, CloudTranslator
 from gateway.translation.cross import AnthropicMessagesToOpenAI, OpenAIChatToAnthropic
 from gateway.translation.passthrough import (
     AnthropicPassthrough,
@@ -100,6 +101,8 @@ def _builtin() -> None:
     register("count_tokens", "Anthropic", AnthropicPassthrough)
     register("messages", "OpenAI", AnthropicMessagesToOpenAI)
     register("rerank", "Cohere", CoherePassthrough)
+    for operation, schema in CLOUD_PAIRS:
+        register(operation, schema, CloudTranslator)
 
 
 _builtin()

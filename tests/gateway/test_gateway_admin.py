@@ -132,7 +132,8 @@ def test_bundle_the_local_gateway_cannot_serve_is_rejected(stack: Stack) -> None
         _bundle(stack).to_yaml()
         + "---\napiVersion: aigateway.envoyproxy.io/v1beta1\nkind: BackendSecurityPolicy\n"
         "metadata: {name: aws-creds, namespace: default}\n"
-        "spec:\n  type: AWSCredentials\n  awsCredentials: {region: us-east-1}\n"
+        "spec:\n  type: APIKey\n  apiKey: {secretRef: {name: k}}\n"
+        "  credentialOverride: {fromRequestHeaders: {header: x-key}}\n"
     )
     with stack.admin() as admin:
         reply = admin.put("/config", content=aws)

@@ -3,7 +3,7 @@
 Bundles whose backend schemas the local gateway serves load and answer through the gateway: their
 Backends are pointed at the simulator, TLS policies dropped and API keys set to the simulator's,
 then every model a route names is asked through the endpoint its backend schema serves. Bundles
-naming a schema not served yet are refused with an error naming that schema.
+using cloud credentials are served by tests/gateway/cloud/test_cloud_examples_e2e.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pytest
 from aigw_sdk.bundle import load_yaml
 from aigw_sdk.models import Resource
 from aigw_sdk.models.registry import parse_resource
-from gateway.config import ConfigError, compile_config
 from tests.gateway.gw_helpers import SIM_KEY, Stack
 from tests.gateway.gw_helpers import sdk_anthropic as _anthropic
 from tests.gateway.gw_helpers import sdk_openai as _openai
@@ -34,16 +33,18 @@ SERVED = {
     "token-ratelimit": ["token_ratelimit/token_ratelimit.yaml"],
     "access-log": ["access-log/basic.yaml"],
 }
-REFUSED = {
-    "aws": (["basic/aws.yaml"], ["AWSBedrock", "AWSAnthropic"]),
-    "aws-irsa": (["basic/aws-irsa.yaml"], ["AWSBedrock"]),
-    "aws-bedrock-openai-anthropic": (["basic/aws-bedrock-openai-anthropic.yaml"], ["AWSAnthropic"]),
-    "gcp-vertex": (["basic/gcp_vertex.yaml"], ["GCPVertexAI", "GCPAnthropic"]),
-    "provider-fallback": (
-        ["provider_fallback/base.yaml", "provider_fallback/fallback.yaml"],
-        ["AWSBedrock"],
-    ),
-}
+# Served against the simulator's Bedrock, Vertex and Entra endpoints, with cloud credentials:
+# tests/gateway/cloud/test_cloud_examples_e2e.py.
+CLOUD = [
+    "basic/aws.yaml",
+    "basic/aws-irsa.yaml",
+    "basic/aws-pod-identity.yaml",
+    "basic/aws-bedrock-openai-anthropic.yaml",
+    "basic/gcp_vertex.yaml",
+    "basic/azure_openai.yaml",
+    "provider_fallback/base.yaml",
+    "provider_fallback/fallback.yaml",
+]
 MODEL_HEADER = "x-ai-eg-model"
 
 
@@ -155,24 +156,13 @@ def test_served_examples_load_and_answer(upstream: Upstream, stack: Stack, name:
         _ask(stack, model, schema, client_api)
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED))
-def test_examples_with_unserved_schemas_are_refused(upstream: Upstream, name: str) -> None:
-    files, schemas = REFUSED[name]
-    with pytest.raises(ConfigError) as raised:
-        compile_config(_load(upstream, files))
-    for schema in schemas:
-        assert f"spec.schema.name {schema} is not yet supported by the local gateway" in str(
-            raised.value
-        )
-
-
 def test_every_example_route_bundle_is_classified(upstream: Upstream) -> None:
     """A new upstream example with a route shows up here rather than going untested."""
     listed = {f for files in SERVED.values() for f in files}
-    listed |= {f for files, _ in REFUSED.values() for f in files}
+    listed |= set(CLOUD)
     with_routes = {
         str(path.relative_to(upstream.examples))
         for path in upstream.examples.glob("basic/*.yaml")
         if "kind: AIGatewayRoute" in Path(path).read_text()
     }
-    assert with_routes - listed == {"basic/aws-pod-identity.yaml", "basic/azure_openai.yaml"}
+    assert with_routes - listed == set()

@@ -3,8 +3,8 @@
 # and the validation conformance corpus (upstream crdcel cases + generated limit/CEL breakers),
 # SDK verdicts compared with the API server's. Builds etcd and kube-apiserver once, cached under
 # ~/.cache/aigw-sdk/bin. Needs the pinned upstream, github.com/envoyproxy/ai-gateway@v1.1.0, from
-# the Go module proxy or $AIGW_UPSTREAM_DIR; without it this says so and stops (exit 0, or 1 when
-# AIGW_REQUIRE_UPSTREAM=1).
+# the Go module proxy or $AIGW_UPSTREAM_DIR; without it this says so and runs on CRDs rebuilt from
+# the models, without upstream's own cases (or fails when AIGW_REQUIRE_UPSTREAM=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,19 +23,22 @@ if ! command -v openssl >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-
 fi
 
 start=$(date +%s)
-if ! .venv/bin/python -c 'from tests.support.upstream import upstream_root; upstream_root()' 2>/tmp/aigw-upstream.err; then
+require=()
+if .venv/bin/python -c 'from tests.support.upstream import upstream_root; upstream_root()' 2>/tmp/aigw-upstream.err; then
+  require=(env AIGW_REQUIRE_UPSTREAM=1)
+else
   echo "=================================================================================="
-  echo "CONFORMANCE NOT RUN: the pinned upstream is unavailable:"
+  echo "The pinned upstream is unavailable:"
   tail -n 3 /tmp/aigw-upstream.err
-  echo "Point AIGW_UPSTREAM_DIR at a checkout of envoyproxy/ai-gateway v1.1.0 to run it."
+  echo "Running on CRDs rebuilt from the SDK's models, without upstream's crdcel cases."
+  echo "Point AIGW_UPSTREAM_DIR at a checkout of envoyproxy/ai-gateway v1.1.0 for the full run."
   echo "=================================================================================="
   [ "${AIGW_REQUIRE_UPSTREAM:-0}" = 1 ] && exit 1
-  exit 0
 fi
 .venv/bin/python -m tests.support.gobuild
 echo "reference components ready in $(( $(date +%s) - start ))s"
 
-AIGW_REQUIRE_UPSTREAM=1 .venv/bin/python -m pytest -p no:cacheprovider -q -rs \
+"${require[@]}" .venv/bin/python -m pytest -p no:cacheprovider -q -rs \
   tests/apply tests/conformance "$@"
 .venv/bin/python - <<'PY'
 import json

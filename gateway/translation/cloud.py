@@ -208,12 +208,27 @@ class _OpenAISink:
 _Sink = _AnthropicSink | _OpenAISink
 
 
-class _EventStreamRelay:
+class _SinkRelay:
+    """A relay whose usage and completeness are those of the sink its events go to."""
+
+    def __init__(self, sink: _Sink) -> None:
+        self._sink = sink
+
+    @property
+    def usage(self) -> TokenUsage:
+        return self._sink.usage
+
+    @property
+    def complete(self) -> bool:
+        return self._sink.complete
+
+
+class _EventStreamRelay(_SinkRelay):
     """Bedrock event-stream bytes -> Anthropic events -> client frames."""
 
     def __init__(self, events: ConverseEvents | InvokeEvents, sink: _Sink) -> None:
+        super().__init__(sink)
         self._events = events
-        self._sink = sink
 
     def feed(self, chunk: bytes) -> list[bytes]:
         frames: list[bytes] = []
@@ -228,21 +243,13 @@ class _EventStreamRelay:
                 frames += self._sink.feed(event)
         return frames + self._sink.finish()
 
-    @property
-    def usage(self) -> TokenUsage:
-        return self._sink.usage
 
-    @property
-    def complete(self) -> bool:
-        return self._sink.complete
-
-
-class _SSERelay:
+class _SSERelay(_SinkRelay):
     """Anthropic SSE bytes (Vertex streamRawPredict) -> client frames."""
 
     def __init__(self, sink: _Sink) -> None:
+        super().__init__(sink)
         self._parser = SSEParser()
-        self._sink = sink
 
     def _events(self, events: list[SSEEvent]) -> list[bytes]:
         frames: list[bytes] = []
@@ -264,14 +271,6 @@ class _SSERelay:
 
     def finish(self) -> list[bytes]:
         return self._events(self._parser.flush()) + self._sink.finish()
-
-    @property
-    def usage(self) -> TokenUsage:
-        return self._sink.usage
-
-    @property
-    def complete(self) -> bool:
-        return self._sink.complete
 
 
 class _GeminiRelay:

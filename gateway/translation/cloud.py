@@ -324,6 +324,13 @@ class _ClaudeBackend:
             return dumps(message)
         return dumps(anthropic_to_openai_response(message, self.ctx))
 
+    def message_response(self, body: bytes, operation: str) -> tuple[bytes, TokenUsage]:
+        """An Anthropic message body from `operation` -> the client's body and its usage."""
+        message = _json(body, operation)
+        if not isinstance(message, dict):
+            raise TranslationError(502, "upstream returned a malformed Anthropic message")
+        return self.client_response(message), TokenUsage.from_anthropic(message.get("usage"))
+
     def sink(self) -> _Sink:
         return _AnthropicSink() if self.ctx is None else _OpenAISink(self.ctx)
 
@@ -381,10 +388,7 @@ class AWSAnthropicTranslator(_ClaudeBackend):
         return Upstream(path, dumps(body), stream)
 
     def response(self, body: bytes) -> tuple[bytes, TokenUsage]:
-        message = _json(body, "InvokeModel")
-        if not isinstance(message, dict):
-            raise TranslationError(502, "upstream returned a malformed Anthropic message")
-        return self.client_response(message), TokenUsage.from_anthropic(message.get("usage"))
+        return self.message_response(body, "InvokeModel")
 
     def error(
         self, status: int, body: bytes, content_type: str | None, error_type: str | None
@@ -409,10 +413,7 @@ class GCPAnthropicTranslator(_ClaudeBackend):
         return Upstream(path, dumps(body), stream)
 
     def response(self, body: bytes) -> tuple[bytes, TokenUsage]:
-        message = _json(body, "rawPredict")
-        if not isinstance(message, dict):
-            raise TranslationError(502, "upstream returned a malformed Anthropic message")
-        return self.client_response(message), TokenUsage.from_anthropic(message.get("usage"))
+        return self.message_response(body, "rawPredict")
 
     def error(
         self, status: int, body: bytes, content_type: str | None, error_type: str | None
